@@ -1,0 +1,28 @@
+"""Projections of a marked document: its removals as audit records, and its manifest entry."""
+
+from __future__ import annotations
+
+from .document import Document, Failure
+
+
+def removal_records(doc: Document) -> list[dict]:
+    """One record per removed piece: the whole document, or each removed paragraph."""
+    if doc.removed is not None:
+        return [{"doc": doc.id, "paragraph": None, "span": [0, len(doc.text)], **doc.removed.as_dict(),
+                 "lang": doc.lang, "text": doc.text[:200]}]
+    return [
+        {"doc": doc.id, "paragraph": i, "span": [p.start, p.end], **p.removed.as_dict(), "text": p.text}
+        for i, p in enumerate(doc.paragraphs) if p.removed is not None
+    ]
+
+
+def manifest_entry(item: Document | Failure, output: str) -> dict:
+    if isinstance(item, Failure):
+        return {"doc": item.id, "status": "failed", "error": item.error}
+    if item.removed is not None:
+        return {"doc": item.id, "status": "removed", "reason": item.removed.reason,
+                "step": item.removed.step, "lang": item.lang}
+    return {"doc": item.id, "status": "written", "output": output, "lang": item.lang,
+            "lang_confidence": item.lang_confidence,
+            "paragraphs_kept": len(item.kept_paragraphs),
+            "paragraphs_removed": len(item.paragraphs) - len(item.kept_paragraphs)}

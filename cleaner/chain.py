@@ -1,0 +1,63 @@
+"""The chain is a plain list of steps, built from options; users may build their own."""
+
+from __future__ import annotations
+
+from .document import Document, Removal
+from .options import Options
+from .rules import load_rules
+from .steps import (
+    BoilerplateRules,
+    ContentClassifier,
+    CorpusStep,
+    DetectLanguage,
+    DuplicateParagraphsInDocument,
+    KeepLanguages,
+    NearDuplicateParagraphs,
+    RepeatedLines,
+    SandwichedLines,
+    Step,
+)
+
+NOTHING_LEFT = Removal("chain", "nothing left after cleaning", "empty")
+
+
+def build_steps(options: Options) -> list[Step]:
+    steps: list[Step] = [DetectLanguage(options.lang_min_letters)]
+    if options.rules:
+        steps.append(BoilerplateRules(load_rules(options.rules_dirs)))
+    if options.context:
+        steps.append(SandwichedLines())
+    if options.content:
+        steps.append(ContentClassifier())
+    if options.dedup:
+        steps.append(DuplicateParagraphsInDocument(options.dedup_threshold, options.shingle_words))
+    if options.langs:
+        steps.append(KeepLanguages(options.langs))
+    if options.repeated_lines:
+        steps.append(RepeatedLines(options.repeated_min_docs))
+    if options.dedup:
+        steps.append(NearDuplicateParagraphs(options.dedup_threshold, options.num_perm, options.shingle_words))
+    return steps
+
+
+def split(steps: list[Step]) -> tuple[list[Step], list[Step]]:
+    """The steps each document can go through alone, and the rest (from the first corpus step on)."""
+    for i, step in enumerate(steps):
+        if isinstance(step, CorpusStep):
+            return steps[:i], steps[i:]
+    return steps, []
+
+
+def run_steps(steps: list[Step], doc: Document) -> Document:
+    for step in steps:
+        if doc.removed is not None:
+            break
+        step.apply(doc)
+    return doc
+
+
+def finish(doc: Document) -> Document:
+    """The chain's own bookkeeping: a document with nothing kept is removed as a whole."""
+    if doc.removed is None and not doc.kept_paragraphs:
+        doc.removed = NOTHING_LEFT
+    return doc

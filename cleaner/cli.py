@@ -1,0 +1,141 @@
+"""Command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .api import Cleaner
+from .explain import render
+from .options import Options
+from .reading import InputError, Source, read
+from .rules import RuleError
+from .runner import clean_corpus
+from .summary import Summary
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Strip boilerplate from scraped web documents, with an audit of every removal.")
+err = Console(stderr=True)
+
+
+def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool,
+             no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool) -> Options:
+    langs = tuple(x.strip() for x in lang.split(",") if x.strip())
+    return Options(
+        langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
+        rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
+    )
+
+
+LANG = typer.Option("", "--lang", help="Keep only these languages, comma-separated ISO codes (en,es). Default: all.")
+RULES = typer.Option(
+    None, "--rules", help="Folder of rule files: a file named like a default one replaces it, others are added. Repeatable.",
+)
+THRESHOLD = typer.Option(0.8, "--dedup-threshold", min=0.0, max=1.0, help="Jaccard similarity at which two paragraphs are near-duplicates.")
+NO_DEDUP = typer.Option(False, "--no-dedup", help="Keep duplicate paragraphs (within and across documents).")
+NO_RULES = typer.Option(False, "--no-rules", help="Do not apply the boilerplate rules.")
+NO_CONTEXT = typer.Option(False, "--no-context", help="Do not remove short lines between removed lines.")
+NO_CONTENT = typer.Option(False, "--no-content", help="Do not classify paragraphs as content or boilerplate from their own evidence.")
+NO_REPEATED = typer.Option(False, "--no-repeated", help="Do not remove lines repeated across many pages of one site.")
+
+
+@app.command()
+def clean(
+    input: Path = typer.Argument(..., help="A file, or a folder walked recursively (.txt .md .html .htm .jsonl)."),
+    output: Path = typer.Argument(..., help="Folder for the clean texts: rel/path/name.ext becomes rel/path/name.txt."),
+    lang: str = LANG,
+    workers: int = typer.Option(0, "--workers", min=0, help="Worker processes. Default (0): all cores."),
+    rules: list[Path] = RULES,
+    dedup_threshold: float = THRESHOLD,
+    no_dedup: bool = NO_DEDUP,
+    no_rules: bool = NO_RULES,
+    no_context: bool = NO_CONTEXT,
+    no_content: bool = NO_CONTENT,
+    no_repeated: bool = NO_REPEATED,
+    audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines). Default: OUTPUT/cleaner-audit.jsonl."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+) -> None:
+    """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
+    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated)
+    show = not quiet and err.is_terminal
+    try:
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not show) as bar:
+            task = bar.add_task("cleaning", total=None)
+            summary = clean_corpus(input, output, options, workers or os.cpu_count(), audit,
+                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+    except (InputError, RuleError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if not quiet:
+        _print_summary(summary)
+    for doc_id, error in summary.failures:
+        err.print(f"[red]failed:[/red] {doc_id}: {error}")
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command()
+def explain(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="The document to explain."),
+    lang: str = LANG,
+    rules: list[Path] = RULES,
+    dedup_threshold: float = THRESHOLD,
+    no_dedup: bool = NO_DEDUP,
+    no_rules: bool = NO_RULES,
+    no_context: bool = NO_CONTEXT,
+    no_content: bool = NO_CONTENT,
+    no_repeated: bool = NO_REPEATED,
+) -> None:
+    """Show FILE with every removed paragraph marked, and the step, rule and evidence behind it."""
+    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated)
+    try:
+        cleaner = Cleaner(options)
+    except RuleError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    console = Console()
+    source = Source(file, file.name)
+    failed = False
+    for item in read(source, options.html_favor_recall):
+        if not hasattr(item, "paragraphs"):
+            err.print(f"[red]failed:[/red] {item.id}: {item.error}")
+            failed = True
+            continue
+        render(cleaner.clean(item).document, console)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _print_summary(s: Summary) -> None:
+    table = Table(title="cleaner: summary", show_header=False)
+    table.add_row("documents in", str(s.documents_in))
+    table.add_row("written", str(s.written))
+    table.add_row("removed whole", str(s.removed))
+    table.add_row("failed", str(s.failed))
+    table.add_row("languages", ", ".join(f"{k} {v}" for k, v in s.languages.most_common(10)))
+    table.add_row("time", f"{s.seconds:.1f} s, {s.bytes_in / 1e6:.1f} MB, {s.megabytes_per_second:.2f} MB/s, "
+                          f"{s.documents_in / s.seconds if s.seconds else 0:.0f} docs/s")
+    err.print(table)
+    reasons = Table(title="removed paragraphs by step / rule")
+    reasons.add_column("step")
+    reasons.add_column("rule")
+    reasons.add_column("paragraphs", justify="right")
+    reasons.add_column("characters", justify="right")
+    for (step, rule), n in sorted(s.paragraphs_removed.items(), key=lambda kv: (-kv[1], kv[0])):
+        reasons.add_row(step, rule, str(n), str(s.chars_removed[(step, rule)]))
+    for reason, n in s.documents_removed.most_common():
+        reasons.add_row("(whole document)", reason, str(n), "")
+    err.print(reasons)
+
+
+def main() -> None:
+    app(prog_name="cleaner")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

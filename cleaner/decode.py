@@ -1,0 +1,59 @@
+"""Bytes to text: BOM first, then strict UTF-8, a declared charset, then detection."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import charset_normalizer
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+class DecodeError(ValueError):
+    """The bytes are not text (binary data) and cannot be cleaned."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    replaced: int = 0  # characters that could not be decoded and were replaced by U+FFFD
+
+
+def decode(data: bytes, html: bool = False) -> Decoded:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _lenient(data, encoding)
+    if b"\x00" in data[:8192]:
+        raise DecodeError("binary data (NUL bytes) where text was expected")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if html:
+        declared = _DECLARED.search(data[:4096])
+        if declared:
+            name = declared.group(1).decode("ascii", "replace")
+            try:
+                codecs.lookup(name)
+                return _lenient(data, name)
+            except LookupError:
+                pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None and best.encoding:
+        return _lenient(data, best.encoding)
+    return _lenient(data, "utf-8")
+
+
+def _lenient(data: bytes, encoding: str) -> Decoded:
+    text = data.decode(encoding, errors="replace")
+    return Decoded(text.lstrip("\ufeff"), encoding, text.count("\ufffd"))

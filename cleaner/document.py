@@ -1,0 +1,79 @@
+"""The marked document: steps add marks, output and audit are projections of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Why a paragraph (or a whole document) was removed, and by whom."""
+
+    step: str
+    reason: str
+    rule: str = ""
+    detail: str = ""
+    evidence: tuple[tuple[str, object], ...] = ()
+
+    def as_dict(self) -> dict:
+        out = {"step": self.step, "rule": self.rule, "reason": self.reason}
+        if self.detail:
+            out["detail"] = self.detail
+        if self.evidence:
+            out["evidence"] = dict(self.evidence)
+        return out
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of the document's text; `start`/`end` index into `Document.text`."""
+
+    text: str
+    start: int
+    end: int
+    removed: Removal | None = None
+    features: dict = field(default_factory=dict)
+
+    @property
+    def kept(self) -> bool:
+        return self.removed is None
+
+
+@dataclass
+class Document:
+    """One input document, as it moves through the chain."""
+
+    id: str
+    text: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    source: str = ""
+    site: str = ""
+    lang: str = "und"
+    lang_confidence: float = 0.0
+    removed: Removal | None = None
+    meta: dict = field(default_factory=dict)  # the input's own fields (JSON lines), carried through
+    output: str = ""  # where a corpus run writes it, relative to the output folder
+
+    @property
+    def kept_paragraphs(self) -> list[Paragraph]:
+        return [p for p in self.paragraphs if p.removed is None]
+
+    def remove(self, paragraph: Paragraph, removal: Removal) -> None:
+        """Mark a paragraph removed unless an earlier step already did: the first reason wins."""
+        if paragraph.removed is None:
+            paragraph.removed = removal
+
+    def clean_text(self) -> str:
+        """The projection users want: kept paragraphs separated by one blank line."""
+        if self.removed is not None:
+            return ""
+        return "\n\n".join(p.text for p in self.paragraphs if p.removed is None)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A document that could not be cleaned, and why; recorded, never silently dropped."""
+
+    id: str
+    error: str
+    output: str = ""

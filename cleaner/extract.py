@@ -1,0 +1,39 @@
+"""Main content of an HTML page, with trafilatura."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import trafilatura
+
+_CANONICAL = re.compile(
+    r"""<link[^>]+rel=["']?canonical["']?[^>]*href=["']([^"']+)|"""
+    r"""<meta[^>]+property=["']og:url["'][^>]*content=["']([^"']+)""",
+    re.I,
+)
+
+
+def extract_main_text(html: str, favor_recall: bool = True) -> str:
+    """Paragraphs of the main content, one per line; comments and tables' clutter left out."""
+    text = trafilatura.extract(
+        html, output_format="txt", include_comments=False, include_tables=True,
+        favor_recall=favor_recall, deduplicate=False, with_metadata=False,
+    )
+    return text or ""
+
+
+def page_url(html: str) -> str:
+    """The page's own URL when it states one (canonical link or og:url), else ''."""
+    found = _CANONICAL.search(html[:200_000])
+    if not found:
+        return ""
+    return found.group(1) or found.group(2) or ""
+
+
+def host(url: str) -> str:
+    try:
+        name = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return name.lower().removeprefix("www.")

@@ -1,0 +1,50 @@
+"""Options are data: every threshold and switch of the chain lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Options:
+    # which languages to keep (ISO 639-1 codes as langdetect gives them); empty keeps all
+    langs: tuple[str, ...] = ()
+    # extra rule folders: a file named like a default one replaces it, other files are added
+    rules_dirs: tuple[Path, ...] = ()
+    # mechanisms, each of which can be switched off
+    rules: bool = True
+    context: bool = True
+    content: bool = True
+    repeated_lines: bool = True
+    dedup: bool = True
+    # near-duplicate paragraphs
+    dedup_threshold: float = 0.8
+    num_perm: int = 128
+    shingle_words: int = 5
+    # a line repeated across at least this many documents of one site is boilerplate
+    repeated_min_docs: int = 4
+    # language detection: documents with fewer letters than this get "und"
+    lang_min_letters: int = 20
+    # HTML: let trafilatura favour recall, our filters then take care of precision
+    html_favor_recall: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def with_(self, **changes) -> Options:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_kwargs(cls, **kwargs) -> Options:
+        """Build from keyword arguments, naming any that are unknown."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            raise TypeError(f"unknown cleaner option(s): {', '.join(unknown)}")
+        if "langs" in kwargs and isinstance(kwargs["langs"], str):
+            kwargs["langs"] = tuple(x.strip() for x in kwargs["langs"].split(",") if x.strip())
+        if "rules_dirs" in kwargs:
+            kwargs["rules_dirs"] = tuple(Path(p) for p in kwargs["rules_dirs"])
+        for key in ("langs",):
+            if key in kwargs:
+                kwargs[key] = tuple(kwargs[key])
+        return cls(**kwargs)

@@ -1,0 +1,58 @@
+"""Split text into paragraphs, keeping character offsets.
+
+Two conventions occur in scraped text: one paragraph per line, and paragraphs separated
+by blank lines. Every non-blank line is a paragraph, except inside a block of hard-wrapped
+prose (lines of similar width that do not end sentences), which is joined back into one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .document import Paragraph
+
+_LINE = re.compile(r"[^\n]*\n?")
+_BULLET = re.compile(r"^\s*(?:[-*+•·▪►]|\d{1,3}[.)])\s")
+_SENTENCE_END = re.compile(r"[.!?:;。！？]['\"”’)\]]*$")
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    blocks: list[list[tuple[int, int]]] = [[]]
+    pos = 0
+    for match in _LINE.finditer(text):
+        line = match.group()
+        if not line:
+            break
+        start, end = pos, pos + len(line.rstrip("\r\n"))
+        pos += len(line)
+        body = text[start:end]
+        if body.strip():
+            lead = len(body) - len(body.lstrip())
+            trail = len(body) - len(body.rstrip())
+            blocks[-1].append((start + lead, end - trail))
+        elif blocks[-1]:
+            blocks.append([])
+    out: list[Paragraph] = []
+    for block in blocks:
+        if not block:
+            continue
+        if _is_wrapped(text, block):
+            joined = " ".join(text[s:e] for s, e in block)
+            out.append(Paragraph(joined, block[0][0], block[-1][1]))
+        else:
+            out.extend(Paragraph(text[s:e], s, e) for s, e in block)
+    return out
+
+
+def _is_wrapped(text: str, block: list[tuple[int, int]]) -> bool:
+    """Hard-wrapped prose: every line but the last is 40-100 wide, within 30 of each other."""
+    if len(block) < 2:
+        return False
+    lines = [text[s:e] for s, e in block]
+    widths = [len(line) for line in lines[:-1]]
+    if min(widths) < 40 or max(widths) > 100 or max(widths) - min(widths) > 30:
+        return False
+    if any(_BULLET.match(line) for line in lines):
+        return False
+    ends = sum(1 for line in lines[:-1] if _SENTENCE_END.search(line))
+    return ends <= len(lines[:-1]) // 2

@@ -1,0 +1,15 @@
+"""The steps of the chain. Each marks what it removes; none deletes anything."""
+
+from .base import CorpusStep, Step
+from .content import ContentClassifier
+from .context import SandwichedLines
+from .dedup import DuplicateParagraphsInDocument, NearDuplicateParagraphs
+from .language import DetectLanguage, KeepLanguages
+from .repeated import RepeatedLines
+from .rules import BoilerplateRules
+
+__all__ = [
+    "BoilerplateRules", "ContentClassifier", "CorpusStep", "DetectLanguage",
+    "DuplicateParagraphsInDocument", "KeepLanguages", "NearDuplicateParagraphs", "RepeatedLines",
+    "SandwichedLines", "Step",
+]

@@ -1,0 +1,33 @@
+"""What a step is. A step marks; the chain does the bookkeeping."""
+
+from __future__ import annotations
+
+from ..document import Document, Paragraph, Removal
+
+
+class Step:
+    """A per-document step: `apply` marks what it removes on the document, nothing else."""
+
+    name = "step"
+
+    def apply(self, doc: Document) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def removal(self, reason: str, rule: str = "", detail: str = "", **evidence) -> Removal:
+        return Removal(self.name, reason, rule or self.name, detail, tuple(sorted(evidence.items())))
+
+    def mark(self, doc: Document, paragraph: Paragraph, reason: str, rule: str = "",
+             detail: str = "", **evidence) -> None:
+        doc.remove(paragraph, self.removal(reason, rule, detail, **evidence))
+
+
+class CorpusStep(Step):
+    """A step that needs the corpus: `observe` every document first, then `apply` to each.
+
+    A corpus run calls observe on all documents before the first apply (so the first copy of a
+    repeated line can be removed too); a stream or single-document call observes each document
+    just before applying, using what has been observed so far.
+    """
+
+    def observe(self, doc: Document) -> None:
+        pass

@@ -1,0 +1,79 @@
+"""Boilerplate by rule: the patterns are data in rules/, this step only applies them."""
+
+from __future__ import annotations
+
+from ..document import Document, Paragraph
+from ..rules import Rule
+from ..textstats import is_heading_like
+from .base import Step
+
+BLOCK_BODY_MAX_CHARS = 600
+
+
+class BoilerplateRules(Step):
+    name = "rules"
+
+    def __init__(self, rules: list[Rule]):
+        self.rules = rules
+
+    def apply(self, doc: Document) -> None:
+        rules = [r for r in self.rules if r.applies_to(doc.lang)]
+        paragraphs = doc.paragraphs
+        i = 0
+        while i < len(paragraphs):
+            p = paragraphs[i]
+            if p.removed is None:
+                for rule in rules:
+                    found = rule.match(p.text)
+                    if found is None:
+                        continue
+                    if rule.action == "prefix":
+                        if self._remove_prefix(doc, i, rule, found.end()):
+                            i += 1  # the prefix now stands at i, the rest of the paragraph at i + 1
+                    else:
+                        self._mark(doc, p, rule, "")
+                        if rule.action == "block":
+                            self._remove_block(doc, i, rule)
+                    break
+            i += 1
+
+    def _mark(self, doc: Document, p: Paragraph, rule: Rule, detail: str) -> None:
+        self.mark(doc, p, rule.reason, rule.id, detail, family=rule.family)
+
+    def _remove_block(self, doc: Document, head: int, rule: Rule) -> None:
+        """The paragraphs under a boilerplate heading go with it, up to the next heading."""
+        for p in doc.paragraphs[head + 1: head + 1 + rule.block_max]:
+            if is_heading_like(p.text) or len(p.text) > BLOCK_BODY_MAX_CHARS:
+                break
+            self._mark(doc, p, rule, "in the block under a boilerplate heading")
+
+    def _remove_prefix(self, doc: Document, index: int, rule: Rule, flat_end: int) -> bool:
+        """Split the paragraph in two and mark the first part; False when nothing is left."""
+        p = doc.paragraphs[index]
+        cut = _raw_offset(p.text, flat_end)
+        rest = p.text[cut:].lstrip()
+        if not rest:
+            self._mark(doc, p, rule, "")
+            return False
+        cut = len(p.text) - len(rest)
+        head = Paragraph(p.text[:cut].rstrip(), p.start, p.start + cut)
+        tail = Paragraph(rest, p.start + cut, p.end, features=p.features)
+        doc.paragraphs[index: index + 1] = [head, tail]
+        self._mark(doc, head, rule, "prefix of the paragraph")
+        return True
+
+
+def _raw_offset(text: str, flat_end: int) -> int:
+    """Where, in `text`, the whitespace-collapsed prefix of length `flat_end` ends."""
+    seen, in_space = 0, True
+    for i, ch in enumerate(text):
+        if seen >= flat_end:
+            return i
+        if ch.isspace():
+            if not in_space:
+                seen += 1
+            in_space = True
+        else:
+            seen += 1
+            in_space = False
+    return len(text)

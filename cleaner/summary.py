@@ -1,0 +1,45 @@
+"""What a run did, in numbers: documents, removals per reason, languages, speed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .document import Document, Failure
+
+
+@dataclass
+class Summary:
+    documents_in: int = 0
+    written: int = 0
+    removed: int = 0
+    failed: int = 0
+    bytes_in: int = 0
+    seconds: float = 0.0
+    paragraphs_removed: Counter = field(default_factory=Counter)  # (step, reason) -> paragraphs
+    chars_removed: Counter = field(default_factory=Counter)
+    documents_removed: Counter = field(default_factory=Counter)  # reason -> documents
+    languages: Counter = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, item: Document | Failure) -> None:
+        self.documents_in += 1
+        if isinstance(item, Failure):
+            self.failed += 1
+            self.failures.append((item.id, item.error))
+            return
+        self.languages[item.lang] += 1
+        if item.removed is not None:
+            self.removed += 1
+            self.documents_removed[f"{item.removed.step}: {item.removed.reason}"] += 1
+            return
+        self.written += 1
+        for p in item.paragraphs:
+            if p.removed is not None:
+                key = (p.removed.step, p.removed.rule)
+                self.paragraphs_removed[key] += 1
+                self.chars_removed[key] += len(p.text)
+
+    @property
+    def megabytes_per_second(self) -> float:
+        return self.bytes_in / 1e6 / self.seconds if self.seconds else 0.0
