@@ -68,3 +68,16 @@ def stopword_density(tokens: list[str], lang: str) -> float | None:
     if not stop or not tokens:
         return None
     return sum(1 for w in tokens if w.casefold() in stop) / len(tokens)
+
+
+def is_prose(text: str, lang: str, min_chars: int = 200, min_density: float = 0.32) -> bool:
+    """Long running text: what jusText would call good, in any language we have a stop list for.
+
+    Without a stop list, two sentence ends stand in for the stop-word evidence.
+    """
+    if len(text) < min_chars:
+        return False
+    density = stopword_density(words(text), lang)
+    if density is None:
+        return len(re.findall(r"[.!?。！？…](?:\s|$)", text)) >= 2
+    return density >= min_density

@@ -45,8 +45,13 @@ class ContentClassifier(Step):
         classes = [self._initial(p, doc.lang) if p.removed is None else BAD for p in kept]
         self._promote_headings(kept, classes)
         final = _resolve(classes)
-        for p, first, last in zip(kept, classes, final, strict=False):
+        lo, hi = _main_region(classes)
+        for i in range(lo, hi + 1):
+            if classes[i] != BAD or not _always_bad(kept[i]):
+                final[i] = GOOD
+        for i, (p, first, last) in enumerate(zip(kept, classes, final, strict=True)):
             if p.removed is None and last == BAD:
+                p.features["main_region"] = lo <= i <= hi
                 self.mark(doc, p, _reason(p, first), f"content-{first}", **_evidence(p, first))
 
     def _initial(self, p: Paragraph, lang: str) -> str:
@@ -94,6 +99,25 @@ class ContentClassifier(Step):
                 distance += len(q.text)
                 if distance > self.t.heading_distance:
                     break
+
+
+def _main_region(classes: list[str]) -> tuple[int, int]:
+    """From the first to the last confident paragraph: the page's main text and what lies inside it.
+
+    Lists, prices, captions and short lines between two good paragraphs belong to the main
+    text far more often than not; navigation and footers sit outside it. A page with no
+    good paragraph uses its near-good ones; a page with neither is left to the other steps.
+    """
+    for wanted in (GOOD, NEARGOOD):
+        found = [i for i, c in enumerate(classes) if c == wanted]
+        if found:
+            return found[0], found[-1]
+    return 0, len(classes) - 1
+
+
+def _always_bad(p: Paragraph) -> bool:
+    """Bare links and copyright lines are boilerplate even inside the main text."""
+    return bool(p.features.get("link") or p.features.get("copyright"))
 
 
 def _resolve(classes: list[str]) -> list[str]:
@@ -150,5 +174,5 @@ def _reason(p: Paragraph, first: str) -> str:
 
 
 def _evidence(p: Paragraph, first: str) -> dict:
-    keys = ("chars", "words", "stopword_density", "heading")
+    keys = ("chars", "words", "stopword_density", "heading", "main_region")
     return {"class": first, **{k: p.features[k] for k in keys if k in p.features}}

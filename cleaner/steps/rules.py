@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from ..document import Document, Paragraph
 from ..rules import Rule
-from ..textstats import is_heading_like
+from ..textstats import is_heading_like, is_prose
 from .base import Step
 
-BLOCK_BODY_MAX_CHARS = 600
 
 
 class BoilerplateRules(Step):
@@ -41,9 +40,13 @@ class BoilerplateRules(Step):
         self.mark(doc, p, rule.reason, rule.id, detail, family=rule.family)
 
     def _remove_block(self, doc: Document, head: int, rule: Rule) -> None:
-        """The paragraphs under a boilerplate heading go with it, up to the next heading."""
+        """The paragraphs under a boilerplate heading go with it, up to the next heading.
+
+        Running prose ends the block too: a call-to-action button at the end of a widget
+        must not take the article's next paragraph with it.
+        """
         for p in doc.paragraphs[head + 1: head + 1 + rule.block_max]:
-            if is_heading_like(p.text) or len(p.text) > BLOCK_BODY_MAX_CHARS:
+            if is_heading_like(p.text) or is_prose(p.text, doc.lang):
                 break
             self._mark(doc, p, rule, "in the block under a boilerplate heading")
 
