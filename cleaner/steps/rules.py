@@ -8,7 +8,6 @@ from ..textstats import is_heading_like, is_prose
 from .base import Step
 
 
-
 class BoilerplateRules(Step):
     name = "rules"
 
