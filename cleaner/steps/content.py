@@ -88,7 +88,7 @@ class ContentClassifier(Step):
     def _promote_headings(self, kept: list[Paragraph], classes: list[str]) -> None:
         """A short heading followed closely by good text is treated as near-good."""
         for i, p in enumerate(kept):
-            if classes[i] != SHORT or not is_heading_like(p.text) or _BULLET.match(p.text):
+            if classes[i] != SHORT or not is_heading_like(p.text, self.t.heading_words) or _BULLET.match(p.text):
                 continue
             distance = 0
             for q, c in zip(kept[i + 1:], classes[i + 1:], strict=False):
@@ -96,6 +96,8 @@ class ContentClassifier(Step):
                     classes[i] = NEARGOOD
                     p.features["heading"] = True
                     break
+                if c == SHORT and is_heading_like(q.text, self.t.heading_words):
+                    break  # the nearer heading is the one that heads the text; this is a menu or a kicker
                 distance += len(q.text)
                 if distance > self.t.heading_distance:
                     break
@@ -108,10 +110,9 @@ def _main_region(classes: list[str]) -> tuple[int, int]:
     text far more often than not; navigation and footers sit outside it. A page with no
     good paragraph uses its near-good ones; a page with neither is left to the other steps.
     """
-    for wanted in (GOOD, NEARGOOD):
-        found = [i for i, c in enumerate(classes) if c == wanted]
-        if found:
-            return found[0], found[-1]
+    found = [i for i, c in enumerate(classes) if c == GOOD]
+    if found:
+        return found[0], found[-1]
     return 0, len(classes) - 1
 
 
