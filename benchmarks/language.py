@@ -7,9 +7,11 @@ DEVSET_PATH is the development set (with `lang/<code>.txt`, one sentence per lin
 documents of about 50, 200 and 1,000 characters (consecutive sentences joined, cut at a word
 boundary), the same documents for both engines, and time both in this one process. langdetect gets
 `DetectorFactory.seed = 0` so that its accuracy is reproducible; its profiles are loaded before
-timing, as ours are. Accuracy counts a document right when the answer is its language
-(nb is langdetect's "no", zh is "zh-cn" or "zh-tw"); "supported" rows use only the languages
-langdetect has a profile for, "all" rows every language of the set (the others can only be wrong).
+timing, as ours are; the two take turns on blocks of 50 documents, so load from other processes
+hits both. Accuracy counts a document right when the answer is its language (nb is langdetect's "no",
+zh is "zh-cn" or "zh-tw"); "supported" rows use only the languages langdetect has a profile for,
+"all" rows every language of the set (the others can only be wrong). "Mixed-script" documents have
+at least a quarter of their letters in ASCII and a quarter in a non-Latin script.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import langdetect
 from langdetect.detector_factory import DetectorFactory, init_factory
 
 from cleaner.document import Document
-from cleaner.language import detect, profiles
+from cleaner.language import code_points, count_letters, detect, profiles
 from cleaner.segment import paragraphs
 from cleaner.steps.language import DetectLanguage
 
@@ -54,6 +56,14 @@ def documents(sentences: list[str], size: int, limit: int) -> list[str]:
     return out
 
 
+def mixed_script(text: str) -> bool:
+    """At least a quarter of the letters are ASCII and at least a quarter are not Latin at all."""
+    cps = code_points(text)
+    letters = max(1, count_letters(cps))
+    ascii_letters = int(((cps >= 65) & (cps <= 90) | (cps >= 97) & (cps <= 122)).sum())
+    return ascii_letters >= letters / 4 and int((cps >= 0x370).sum()) >= letters / 4
+
+
 def plain_langdetect(text: str) -> str:
     try:
         return langdetect.detect(text)
@@ -61,10 +71,22 @@ def plain_langdetect(text: str) -> str:
         return "und"
 
 
-def timed(fn: Callable[[str], object], texts: list[str]) -> tuple[list, float]:
+def timed(fn: Callable[[str], object], texts: list) -> tuple[list, float]:
     started = time.perf_counter()
     answers = [fn(t) for t in texts]
     return answers, time.perf_counter() - started
+
+
+def side_by_side(ours: Callable[[str], str], theirs: Callable[[str], str], texts: list[str], block: int = 50):
+    """Both engines in turn on blocks of documents, so that load from other processes hits both alike."""
+    answers: tuple[list[str], list[str]] = ([], [])
+    seconds = [0.0, 0.0]
+    for start in range(0, len(texts), block):
+        for k, fn in enumerate((ours, theirs)):
+            got, took = timed(fn, texts[start:start + block])
+            answers[k].extend(got)
+            seconds[k] += took
+    return answers[0], seconds[0], answers[1], seconds[1]
 
 
 def main() -> int:
@@ -96,8 +118,7 @@ def main() -> int:
     for size in BUCKETS:
         items = gold_of[size]
         texts = [t for _, t in items]
-        ours, t_ours = timed(lambda t: detect(t)[0], texts)
-        theirs, t_theirs = timed(plain_langdetect, texts)
+        ours, t_ours, theirs, t_theirs = side_by_side(lambda t: detect(t)[0], plain_langdetect, texts)
         total["ours"] += t_ours
         total["langdetect"] += t_theirs
         total["docs"] += len(texts)
@@ -105,14 +126,17 @@ def main() -> int:
             keep = [i for i, (g, _) in enumerate(items) if scope == "all" or ALIASES.get(g, {g}) & supported]
             right = [sum(answers[i] in ALIASES.get(items[i][0], {items[i][0]}) for i in keep) / len(keep)
                      for answers in (ours, theirs)]
+            mixed = [i for i in keep if mixed_script(texts[i])]
+            wrong_mixed = [sum(answers[i] not in ALIASES.get(items[i][0], {items[i][0]}) for i in mixed)
+                           for answers in (ours, theirs)]
             rows.append((size, scope, len(keep), statistics.mean(len(texts[i]) for i in keep), *right,
-                         len(texts) / t_ours, len(texts) / t_theirs))
+                         len(texts) / t_ours, len(texts) / t_theirs, len(mixed), *wrong_mixed))
 
     print(f"\n{'bucket':>6} {'langs':>9} {'docs':>5} {'chars':>6} {'acc ours':>9} {'acc langdetect':>14} "
-          f"{'docs/s ours':>11} {'docs/s langdetect':>17}")
-    for size, scope, n, chars, acc_ours, acc_theirs, speed_ours, speed_theirs in rows:
+          f"{'docs/s ours':>11} {'docs/s langdetect':>17}  mixed-script docs: n, wrong ours/langdetect")
+    for size, scope, n, chars, acc_ours, acc_theirs, speed_ours, speed_theirs, mixed, w_ours, w_theirs in rows:
         print(f"{size:>6} {scope:>9} {n:>5} {chars:>6.0f} {acc_ours:>9.3f} {acc_theirs:>14.3f} "
-              f"{speed_ours:>11.0f} {speed_theirs:>17.0f}")
+              f"{speed_ours:>11.0f} {speed_theirs:>17.0f}  {mixed:>4} {w_ours:>4} / {w_theirs}")
     n = total["docs"]
     print(f"\nall buckets, same {n} documents, one process: ours {n / total['ours']:,.0f} docs/s, "
           f"langdetect.detect {n / total['langdetect']:,.0f} docs/s, "

@@ -53,7 +53,7 @@ class Profiles:
     langs: tuple[str, ...]
     codes: np.ndarray  # int64, sorted: the code of every n-gram any profile knows
     log_probs: np.ndarray  # float32, len(codes) x len(langs)
-    char_ids: np.ndarray  # int64, one per BMP code point: compact id of its normalised character
+    char_ids: np.ndarray  # uint16 (small: it stays in cache), one per BMP code point: compact id of its normalised character
     upper: np.ndarray  # bool, one per compact id + 1: is the normalised character upper case
     base: int  # radix of the n-gram codes
 
@@ -67,7 +67,7 @@ class Profiles:
         alphabet = sorted({ch for p in profiles for gram in p["freq"] for ch in gram} - {" "})
         ids = {" ": _SPACE, **{ch: i for i, ch in enumerate(alphabet, 2)}}
         base = len(alphabet) + 3
-        char_ids = np.array([ids.get(NGram.normalize(chr(cp)), _UNKNOWN) for cp in range(0x10000)], dtype=np.int64)
+        char_ids = np.array([ids.get(NGram.normalize(chr(cp)), _UNKNOWN) for cp in range(0x10000)], dtype=np.uint16)
         upper = np.zeros(base + 1, dtype=bool)  # indexed by id + 1
         for ch, i in ids.items():
             upper[i + 1] = ch.isupper()
@@ -96,7 +96,7 @@ class Profiles:
             cps = np.where(cps < 0x10000, cps, 0xFFFF)  # U+FFFF is no character: unknown, like emoji
         # Character ids plus one, padded with a space at each end. Runs of spaces need no collapsing:
         # an n-gram with two spaces in a row, or a space inside, is in no profile (or masked below).
-        d = np.concatenate(([_SPACE + 1], self.char_ids.take(cps) + 1, [_SPACE + 1]))
+        d = np.concatenate(([_SPACE + 1], self.char_ids.take(cps).astype(np.int64) + 1, [_SPACE + 1]))
         word = d != _SPACE + 1
         up = self.upper.take(d)
         kept = np.concatenate(([True], ~(up[1:] & up[:-1])))  # langdetect skips n-grams inside ALL-CAPS words
