@@ -11,6 +11,7 @@ from .steps import (
     CorpusStep,
     DetectLanguage,
     DuplicateParagraphsInDocument,
+    ForeignParagraphs,
     KeepLanguages,
     NearDuplicateParagraphs,
     RepeatedLines,
@@ -22,7 +23,7 @@ NOTHING_LEFT = Removal("chain", "nothing left after cleaning", "empty")
 
 
 def build_steps(options: Options) -> list[Step]:
-    steps: list[Step] = [DetectLanguage(options.lang_min_letters)]
+    steps: list[Step] = [DetectLanguage(options.lang_min_letters, engine=options.lang_engine)]
     if options.rules:
         steps.append(BoilerplateRules(load_rules(options.rules_dirs)))
     if options.context:
@@ -33,6 +34,9 @@ def build_steps(options: Options) -> list[Step]:
         steps.append(DuplicateParagraphsInDocument(options.dedup_threshold, options.shingle_words))
     if options.langs:
         steps.append(KeepLanguages(options.langs))
+        if options.foreign_paragraphs:
+            steps.append(ForeignParagraphs(options.langs, options.foreign_min_letters,
+                                           options.foreign_min_confidence, options.lang_engine))
     if options.repeated_lines:
         steps.append(RepeatedLines(options.repeated_min_docs))
     if options.dedup:

@@ -25,11 +25,13 @@ err = Console(stderr=True)
 
 
 def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool,
-             no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool) -> Options:
+             no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool,
+             keep_foreign: bool = False) -> Options:
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
         rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
+        foreign_paragraphs=not keep_foreign,
     )
 
 
@@ -43,6 +45,8 @@ NO_RULES = typer.Option(False, "--no-rules", help="Do not apply the boilerplate 
 NO_CONTEXT = typer.Option(False, "--no-context", help="Do not remove short lines between removed lines.")
 NO_CONTENT = typer.Option(False, "--no-content", help="Do not classify paragraphs as content or boilerplate from their own evidence.")
 NO_REPEATED = typer.Option(False, "--no-repeated", help="Do not remove lines repeated across many pages of one site.")
+KEEP_FOREIGN = typer.Option(False, "--keep-foreign-paragraphs",
+                            help="With --lang, keep long paragraphs that are clearly in another language.")
 
 
 @app.command()
@@ -58,11 +62,12 @@ def clean(
     no_context: bool = NO_CONTEXT,
     no_content: bool = NO_CONTENT,
     no_repeated: bool = NO_REPEATED,
+    keep_foreign: bool = KEEP_FOREIGN,
     audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines). Default: OUTPUT/cleaner-audit.jsonl."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
-    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated)
+    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign)
     show = not quiet and err.is_terminal
     try:
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
@@ -91,9 +96,10 @@ def explain(
     no_context: bool = NO_CONTEXT,
     no_content: bool = NO_CONTENT,
     no_repeated: bool = NO_REPEATED,
+    keep_foreign: bool = KEEP_FOREIGN,
 ) -> None:
     """Show FILE with every removed paragraph marked, and the step, rule and evidence behind it."""
-    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated)
+    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign)
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:

@@ -26,6 +26,14 @@ class Options:
     repeated_min_docs: int = 4
     # language detection: documents with fewer letters than this get "und"
     lang_min_letters: int = 20
+    # "profiles" (langdetect's profiles, every n-gram scored at once: deterministic, ~20x faster)
+    # or "langdetect" (the library itself, seeded), kept for comparison
+    lang_engine: str = "profiles"
+    # with langs: drop paragraphs of at least this many letters that are in another language
+    # with at least this confidence (shorter ones, such as quotes and names, are never judged)
+    foreign_paragraphs: bool = True
+    foreign_min_letters: int = 150
+    foreign_min_confidence: float = 0.99
     # HTML: let trafilatura favour recall, our filters then take care of precision
     html_favor_recall: bool = True
     extra: dict = field(default_factory=dict)

@@ -4,12 +4,12 @@ from .base import CorpusStep, Step
 from .content import ContentClassifier
 from .context import SandwichedLines
 from .dedup import DuplicateParagraphsInDocument, NearDuplicateParagraphs
-from .language import DetectLanguage, KeepLanguages
+from .language import DetectLanguage, ForeignParagraphs, KeepLanguages
 from .repeated import RepeatedLines
 from .rules import BoilerplateRules
 
 __all__ = [
     "BoilerplateRules", "ContentClassifier", "CorpusStep", "DetectLanguage",
-    "DuplicateParagraphsInDocument", "KeepLanguages", "NearDuplicateParagraphs", "RepeatedLines",
+    "DuplicateParagraphsInDocument", "ForeignParagraphs", "KeepLanguages", "NearDuplicateParagraphs", "RepeatedLines",
     "SandwichedLines", "Step",
 ]

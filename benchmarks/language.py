@@ -1,0 +1,160 @@
+"""Language detection, side by side: cleaner's profile scorer against plain `langdetect.detect`.
+
+    python benchmarks/language.py DEVSET_PATH [--per-lang 40] [--pages 200]
+
+DEVSET_PATH is the development set (with `lang/<code>.txt`, one sentence per line, and optionally
+`raw/*.txt` web pages) or its `lang/` folder. From each language's sentences, in order, we build
+documents of about 50, 200 and 1,000 characters (consecutive sentences joined, cut at a word
+boundary), the same documents for both engines, and time both in this one process. langdetect gets
+`DetectorFactory.seed = 0` so that its accuracy is reproducible; its profiles are loaded before
+timing, as ours are; the two take turns on blocks of 50 documents, so load from other processes
+hits both. Accuracy counts a document right when the answer is its language (nb is langdetect's "no",
+zh is "zh-cn" or "zh-tw"); "supported" rows use only the languages langdetect has a profile for,
+"all" rows every language of the set (the others can only be wrong). "Mixed-script" documents have
+at least a quarter of their letters in ASCII and a quarter in a non-Latin script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import langdetect
+from langdetect.detector_factory import DetectorFactory, init_factory
+
+from cleaner.document import Document
+from cleaner.language import code_points, count_letters, detect, profiles
+from cleaner.segment import paragraphs
+from cleaner.steps.language import DetectLanguage
+
+BUCKETS = (50, 200, 1000)
+ALIASES = {"nb": {"no"}, "zh": {"zh-cn", "zh-tw"}}
+
+
+def cut(text: str, size: int) -> str:
+    """About `size` characters: at the last word boundary before it, or right at it for unspaced scripts."""
+    if len(text) <= size:
+        return text
+    space = text.rfind(" ", 0, size + 1)
+    return text[:space] if space >= size * 0.6 else text[:size]
+
+
+def documents(sentences: list[str], size: int, limit: int) -> list[str]:
+    out, parts = [], []
+    for sentence in sentences:
+        parts.append(sentence)
+        joined = " ".join(parts)
+        if len(joined) >= size:
+            out.append(cut(joined, size))
+            parts = []
+            if len(out) == limit:
+                break
+    return out
+
+
+def mixed_script(text: str) -> bool:
+    """At least a quarter of the letters are ASCII and at least a quarter are not Latin at all."""
+    cps = code_points(text)
+    letters = max(1, count_letters(cps))
+    ascii_letters = int(((cps >= 65) & (cps <= 90) | (cps >= 97) & (cps <= 122)).sum())
+    return ascii_letters >= letters / 4 and int((cps >= 0x370).sum()) >= letters / 4
+
+
+def plain_langdetect(text: str) -> str:
+    try:
+        return langdetect.detect(text)
+    except langdetect.LangDetectException:
+        return "und"
+
+
+def timed(fn: Callable[[str], object], texts: list) -> tuple[list, float]:
+    started = time.perf_counter()
+    answers = [fn(t) for t in texts]
+    return answers, time.perf_counter() - started
+
+
+def side_by_side(ours: Callable[[str], str], theirs: Callable[[str], str], texts: list[str], block: int = 50):
+    """Both engines in turn on blocks of documents, so that load from other processes hits both alike."""
+    answers: tuple[list[str], list[str]] = ([], [])
+    seconds = [0.0, 0.0]
+    for start in range(0, len(texts), block):
+        for k, fn in enumerate((ours, theirs)):
+            got, took = timed(fn, texts[start:start + block])
+            answers[k].extend(got)
+            seconds[k] += took
+    return answers[0], seconds[0], answers[1], seconds[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("devset", type=Path)
+    parser.add_argument("--per-lang", type=int, default=40, help="documents per language and length bucket")
+    parser.add_argument("--pages", type=int, default=200, help="web pages from raw/ for the step's speed (0: none)")
+    args = parser.parse_args()
+    lang_dir = args.devset / "lang" if (args.devset / "lang").is_dir() else args.devset
+    raw_dir = lang_dir.parent / "raw"
+
+    started = time.perf_counter()
+    model = profiles()
+    detect("warm up: the letter table is built on first use")
+    print(f"profile model: {len(model.langs)} languages, {len(model.codes):,} n-grams, "
+          f"loaded in {time.perf_counter() - started:.2f} s")
+    DetectorFactory.seed = 0
+    init_factory()
+    plain_langdetect("warm up")
+    supported = set(model.langs)
+
+    gold_of: dict[int, list[tuple[str, str]]] = {}
+    for path in sorted(lang_dir.glob("*.txt")):
+        sentences = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for size in BUCKETS:
+            gold_of.setdefault(size, []).extend((path.stem, doc) for doc in documents(sentences, size, args.per_lang))
+
+    rows, total = [], {"ours": 0.0, "langdetect": 0.0, "docs": 0}
+    for size in BUCKETS:
+        items = gold_of[size]
+        texts = [t for _, t in items]
+        ours, t_ours, theirs, t_theirs = side_by_side(lambda t: detect(t)[0], plain_langdetect, texts)
+        total["ours"] += t_ours
+        total["langdetect"] += t_theirs
+        total["docs"] += len(texts)
+        for scope in ("supported", "all"):
+            keep = [i for i, (g, _) in enumerate(items) if scope == "all" or ALIASES.get(g, {g}) & supported]
+            right = [sum(answers[i] in ALIASES.get(items[i][0], {items[i][0]}) for i in keep) / len(keep)
+                     for answers in (ours, theirs)]
+            mixed = [i for i in keep if mixed_script(texts[i])]
+            wrong_mixed = [sum(answers[i] not in ALIASES.get(items[i][0], {items[i][0]}) for i in mixed)
+                           for answers in (ours, theirs)]
+            rows.append((size, scope, len(keep), statistics.mean(len(texts[i]) for i in keep), *right,
+                         len(texts) / t_ours, len(texts) / t_theirs, len(mixed), *wrong_mixed))
+
+    print(f"\n{'bucket':>6} {'langs':>9} {'docs':>5} {'chars':>6} {'acc ours':>9} {'acc langdetect':>14} "
+          f"{'docs/s ours':>11} {'docs/s langdetect':>17}  mixed-script docs: n, wrong ours/langdetect")
+    for size, scope, n, chars, acc_ours, acc_theirs, speed_ours, speed_theirs, mixed, w_ours, w_theirs in rows:
+        print(f"{size:>6} {scope:>9} {n:>5} {chars:>6.0f} {acc_ours:>9.3f} {acc_theirs:>14.3f} "
+              f"{speed_ours:>11.0f} {speed_theirs:>17.0f}  {mixed:>4} {w_ours:>4} / {w_theirs}")
+    n = total["docs"]
+    print(f"\nall buckets, same {n} documents, one process: ours {n / total['ours']:,.0f} docs/s, "
+          f"langdetect.detect {n / total['langdetect']:,.0f} docs/s, "
+          f"speed-up {total['langdetect'] / total['ours']:.1f}x")
+
+    pages = sorted(raw_dir.glob("*.txt"))[: args.pages] if raw_dir.is_dir() else []
+    if pages:
+        texts = [p.read_text(encoding="utf-8", errors="replace") for p in pages]
+        docs = [Document(p.stem, t, paragraphs(t)) for p, t in zip(pages, texts, strict=True)]
+        step = DetectLanguage()
+        _, t_step = timed(step.apply, docs)
+        _, t_theirs = timed(plain_langdetect, texts)
+        agree = sum(d.lang == plain_langdetect(t) for d, t in zip(docs, texts, strict=True)) / len(docs)
+        print(f"web pages ({len(docs)} from {raw_dir}, mean {statistics.mean(map(len, texts)):,.0f} chars): "
+              f"DetectLanguage step {len(docs) / t_step:,.0f} docs/s, langdetect.detect on the whole page "
+              f"{len(docs) / t_theirs:,.0f} docs/s, speed-up {t_theirs / t_step:.1f}x, same answer on {agree:.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
