@@ -29,7 +29,10 @@ class ContentThresholds:
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
     heading_distance: int = 200
-    heading_words: int = 15  # a line this short without sentence punctuation is judged by context
+    heading_words: int = 15
+    # below this share of the page's characters, good paragraphs do not anchor a main region:
+    # the page is a grid of short items (a shop, a listing) that our evidence cannot judge
+    min_good_share: float = 0.1  # a line this short without sentence punctuation is judged by context
 
 
 class ContentClassifier(Step):
@@ -45,7 +48,7 @@ class ContentClassifier(Step):
         classes = [self._initial(p, doc.lang) if p.removed is None else BAD for p in kept]
         self._promote_headings(kept, classes)
         final = _resolve(classes)
-        lo, hi = _main_region(classes)
+        lo, hi = _main_region(kept, classes, self.t.min_good_share)
         for i in range(lo, hi + 1):
             if classes[i] != BAD or not _always_bad(kept[i]):
                 final[i] = GOOD
@@ -103,7 +106,7 @@ class ContentClassifier(Step):
                     break
 
 
-def _main_region(classes: list[str]) -> tuple[int, int]:
+def _main_region(kept: list[Paragraph], classes: list[str], min_good_share: float) -> tuple[int, int]:
     """From the first to the last confident paragraph: the page's main text and what lies inside it.
 
     Lists, prices, captions and short lines between two good paragraphs belong to the main
@@ -111,7 +114,8 @@ def _main_region(classes: list[str]) -> tuple[int, int]:
     good paragraph uses its near-good ones; a page with neither is left to the other steps.
     """
     found = [i for i, c in enumerate(classes) if c == GOOD]
-    if found:
+    good_chars = sum(len(kept[i].text) for i in found)
+    if found and good_chars >= min_good_share * sum(len(p.text) for p in kept):
         return found[0], found[-1]
     return 0, len(classes) - 1
 
