@@ -29,10 +29,10 @@ class ContentThresholds:
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
     heading_distance: int = 200
-    heading_words: int = 15
+    heading_words: int = 15  # a line this short without sentence punctuation is judged by context
     # below this share of the page's characters, good paragraphs do not anchor a main region:
     # the page is a grid of short items (a shop, a listing) that our evidence cannot judge
-    min_good_share: float = 0.1  # a line this short without sentence punctuation is judged by context
+    min_good_share: float = 0.1
 
 
 class ContentClassifier(Step):
