@@ -29,7 +29,7 @@ def build_steps(options: Options) -> list[Step]:
     if options.context:
         steps.append(SandwichedLines())
     if options.content:
-        steps.append(ContentClassifier())
+        steps.append(ContentClassifier(judge_extracted=options.content_on_extracted_html))
     if options.dedup:
         steps.append(DuplicateParagraphsInDocument(options.dedup_threshold, options.shingle_words))
     if options.langs:

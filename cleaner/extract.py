@@ -7,6 +7,12 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
+from .render import render_blocks
+
+# trafilatura keeping less than this share of a page's visible text has missed its main content
+# (listings, shop grids, forums): the whole page, one block per line, goes to our own chain instead
+FALLBACK_SHARE = 0.1
+
 _CANONICAL = re.compile(
     r"""<link[^>]+rel=["']?canonical["']?[^>]*href=["']([^"']+)|"""
     r"""<meta[^>]+property=["']og:url["'][^>]*content=["']([^"']+)""",
@@ -21,6 +27,15 @@ def extract_main_text(html: str, favor_recall: bool = True) -> str:
         favor_recall=favor_recall, deduplicate=False, with_metadata=False,
     )
     return text or ""
+
+
+def extract_page(html: str, favor_recall: bool = True) -> tuple[str, str]:
+    """(text, extractor): trafilatura's main content, or the rendered page when that is too little."""
+    main = extract_main_text(html, favor_recall)
+    rendered = render_blocks(html)
+    if len(main) < FALLBACK_SHARE * len(rendered):
+        return rendered, "rendered"
+    return main, "trafilatura"
 
 
 def page_url(html: str) -> str:

@@ -36,6 +36,8 @@ class Options:
     foreign_min_confidence: float = 0.99
     # HTML: let trafilatura favour recall, our filters then take care of precision
     html_favor_recall: bool = True
+    # run the content classifier on trafilatura's extraction too (it has already chosen the main text)
+    content_on_extracted_html: bool = False
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Options:

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from .decode import decode
 from .document import Document, Failure
-from .extract import extract_main_text, host, page_url
+from .extract import extract_page, host, page_url
 from .segment import paragraphs
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -105,10 +105,11 @@ def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
 
 def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source: str = "",
               favor_recall: bool = True, meta: dict | None = None) -> Document:
+    meta = dict(meta or {})
     if kind == "html":
         source = source or page_url(text)
-        text = extract_main_text(text, favor_recall)
-    doc = Document(id=doc_id, text=text, source=source, site=host(source) or site, meta=dict(meta or {}))
+        text, meta["extractor"] = extract_page(text, favor_recall)
+    doc = Document(id=doc_id, text=text, source=source, site=host(source) or site, meta=meta)
     doc.paragraphs = paragraphs(text)
     return doc
 

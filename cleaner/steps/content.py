@@ -38,10 +38,12 @@ class ContentThresholds:
 class ContentClassifier(Step):
     name = "content"
 
-    def __init__(self, thresholds: ContentThresholds = ContentThresholds()):
-        self.t = thresholds
+    def __init__(self, thresholds: ContentThresholds = ContentThresholds(), judge_extracted: bool = False):
+        self.t, self.judge_extracted = thresholds, judge_extracted
 
     def apply(self, doc: Document) -> None:
+        if doc.meta.get("extractor") == "trafilatura" and not self.judge_extracted:
+            return  # trafilatura has already chosen the main content from the DOM, better than we can
         kept = [p for p in doc.paragraphs if p.removed is None or p.removed.step != "content"]
         if not kept:
             return

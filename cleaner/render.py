@@ -1,0 +1,54 @@
+"""The whole visible text of an HTML page, one block per line, as a naive scraper renders it.
+
+Used when trafilatura's main-content extraction keeps too little of a page (listings, shop
+grids, forums): our own text chain then judges the page's blocks instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas", "select"}
+_BLOCK = {
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
+}
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+def render_blocks(markup: str) -> str:
+    """Visible text with a line break around every block element; '' for what lxml cannot parse."""
+    try:
+        root = html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return ""
+    parts: list[str] = []
+    _walk(root, parts)
+    lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _walk(element, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag.lower() in _SKIP or not tag:
+        if element.tail:
+            parts.append(element.tail)
+        return
+    block = tag.lower() in _BLOCK
+    if block:
+        parts.append("\n")
+    if tag.lower() == "li":
+        parts.append("* ")
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        _walk(child, parts)
+    if block:
+        parts.append("\n")
+    elif tag.lower() in {"td", "th"}:
+        parts.append(" ")
+    if element.tail:
+        parts.append(element.tail)
