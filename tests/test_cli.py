@@ -1,0 +1,139 @@
+"""The command line: where outputs go, what stops a run before it writes, exit codes, help, explain."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import typer
+from prose import EN, lines
+
+from cleaner.cli import app
+
+
+def files_under(folder) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_outputs_mirror_inputs_with_the_last_extension_replaced_by_txt(corpus, clean_run):
+    src = corpus({"top.md": lines(EN[0]), "news/2025/ferry.html": f"<html><body><article><p>{EN[1]}</p></article></body></html>",
+                  "news/report.v2.txt": lines(EN[2]), "news/old.htm": f"<html><body><p>{EN[3]}</p></body></html>"})
+    out, result = clean_run(src)
+    assert result.exit_code == 0, result.output
+    assert files_under(out) == ["cleaner-audit.jsonl", "cleaner-manifest.jsonl", "news/2025/ferry.txt",
+                                "news/old.txt", "news/report.v2.txt", "top.txt"]
+
+
+def test_files_of_other_kinds_and_hidden_files_are_not_inputs(corpus, clean_run):
+    src = corpus({"story.txt": lines(EN[0]), "notes.docx": "binary-ish", ".draft.txt": lines(EN[1]),
+                  ".cache/page.txt": lines(EN[2])})
+    out, result = clean_run(src)
+    assert result.exit_code == 0, result.output
+    assert files_under(out) == ["cleaner-audit.jsonl", "cleaner-manifest.jsonl", "story.txt"]
+
+
+def test_a_single_file_can_be_the_input(corpus, clean_run):
+    src = corpus({"story.md": lines("Skip to content", EN[0])})
+    out, result = clean_run(src / "story.md")
+    assert result.exit_code == 0, result.output
+    assert (out / "story.txt").read_text(encoding="utf-8") == EN[0] + "\n"
+
+
+def test_colliding_inputs_are_reported_before_anything_is_written(corpus, clean_run):
+    src = corpus({"a.txt": lines(EN[0]), "a.html": f"<html><body><p>{EN[1]}</p></body></html>", "b.txt": lines(EN[2])})
+    out, result = clean_run(src)
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "a.html" in message and "a.txt" in message and "collide" in message
+    assert not out.exists()
+
+
+def test_a_missing_input_exits_2_without_output(tmp_path, clean_run):
+    out, result = clean_run(tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert not out.exists()
+
+
+def test_a_failed_document_makes_the_exit_code_1_and_the_others_are_written(corpus, clean_run):
+    src = corpus({"a.txt": lines(EN[0]), "b.txt": b"\x00\x01\x02 not text", "c.txt": lines(EN[1])})
+    out, result = clean_run(src)
+    assert result.exit_code == 1
+    assert "failed: b.txt" in result.output
+    assert (out / "a.txt").exists() and (out / "c.txt").exists() and not (out / "b.txt").exists()
+
+
+@pytest.mark.xfail(reason="failure messages go through rich markup: '[draft]' in a file name is swallowed, "
+                          "so the wrong file name is printed", strict=True)
+def test_a_failed_document_is_named_as_it_is_even_with_brackets(corpus, clean_run):
+    src = corpus({"notes [draft].txt": b"\x00\x01\x02 not text"})
+    out, result = clean_run(src)
+    assert result.exit_code == 1
+    assert "notes [draft].txt" in result.output
+
+
+def test_a_clean_run_exits_0(corpus, clean_run):
+    out, result = clean_run(corpus({"a.txt": lines(EN[0])}))
+    assert result.exit_code == 0, result.output
+
+
+def _options(command: str) -> list[str]:
+    click_command = typer.main.get_command(app).commands[command]
+    return [opt for param in click_command.params for opt in param.opts if opt.startswith("--")]
+
+
+@pytest.mark.parametrize("command", ["clean", "explain"])
+def test_help_mentions_every_option(cli, command):
+    result = cli(command, "--help", env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert len(_options(command)) >= 9
+    for option in _options(command):
+        assert option in result.output, option
+
+
+def test_clean_help_covers_the_readme_options(cli):
+    result = cli("clean", "--help", env={"COLUMNS": "200"})
+    for option in ("--lang", "--workers", "--rules", "--dedup-threshold", "--no-dedup", "--no-rules", "--no-context",
+                   "--no-content", "--no-repeated", "--audit", "--quiet"):
+        assert option in result.output, option
+
+
+@pytest.mark.xfail(reason="at the usual 80 columns the help table truncates '--keep-foreign-paragraphs' "
+                          "to '--keep-foreign-paragr…'", strict=True)
+def test_help_at_80_columns_shows_every_option_in_full(cli):
+    result = cli("clean", "--help", env={"COLUMNS": "80"})
+    for option in _options("clean"):
+        assert option in result.output, option
+
+
+def test_explain_prints_each_removed_piece_with_step_rule_and_reason(corpus, cli):
+    src = corpus({"story.txt": lines("Skip to content", EN[0], "Share this story", EN[1], EN[0])})
+    result = cli("explain", src / "story.txt", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "rules/nav-skip-link: skip link for screen readers and keyboards" in result.output
+    assert "rules/share-label: social or share widget" in result.output
+    assert "dedup/dedup-doc: duplicate paragraph in the document (duplicate of ¶1, J=1.00)" in result.output
+    assert "2 of 5 paragraphs kept" in result.output
+
+
+def test_explain_shows_a_document_removed_whole(corpus, cli):
+    src = corpus({"story.txt": lines(EN[0], EN[1])})
+    result = cli("explain", src / "story.txt", "--lang", "es", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "REMOVED WHOLE by language/lang-filter: language en not in es" in result.output
+
+
+@pytest.mark.xfail(reason="explain expects read() to yield a Failure, but a binary text file raises DecodeError: "
+                          "a traceback instead of 'failed: ...'", strict=True)
+def test_explain_of_a_binary_file_says_it_failed(corpus, cli):
+    src = corpus({"blob.txt": b"\x00\x00\x00\x00"})
+    result = cli("explain", src / "blob.txt")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "binary" in result.output
+
+
+def test_explain_of_a_bad_json_line_says_it_failed_and_exits_1(corpus, cli):
+    src = corpus({"records.jsonl": json.dumps({"text": EN[0]}) + "\n{not json\n"})
+    result = cli("explain", src / "records.jsonl", env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "failed: records.jsonl:2: not valid JSON" in result.output

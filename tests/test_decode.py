@@ -1,0 +1,90 @@
+"""Bytes to text: BOMs, legacy 8-bit encodings, UTF-16, and binary files recorded as failures."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from prose import EN, ES, FR, lines
+
+from cleaner.decode import DecodeError, decode
+from cleaner.reading import from_bytes
+
+FRENCH = ("Le vieux bac traverse la rivière depuis plus de cent ans, et la plupart des habitants se souviennent "
+          "encore de la première fois où ils y sont montés avec leurs parents, par un matin froid de février. "
+          "L'été dernier, la mairie a décidé de réduire le service à deux traversées par jour.")
+SPANISH = ("El viejo transbordador cruza el río desde hace más de cien años, y casi todos los vecinos recuerdan "
+           "la primera vez que subieron a bordo con sus padres en una mañana fría de invierno. El pasado otoño, "
+           "el ayuntamiento decidió reducir el servicio a dos viajes al día.")
+
+
+def test_utf8_with_bom_is_decoded_without_the_bom():
+    doc = from_bytes(codecs.BOM_UTF8 + lines(EN[0], FR[0]).encode("utf-8"), "bom.txt")
+    assert [p.text for p in doc.paragraphs] == [EN[0], FR[0]]
+    assert "\ufeff" not in doc.text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_bom_is_decoded(encoding):
+    bom = {"utf-16": b"", "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}[encoding]
+    doc = from_bytes(bom + lines(ES[0], EN[0]).encode(encoding), "wide.txt")
+    assert [p.text for p in doc.paragraphs] == [ES[0], EN[0]]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_french_in_a_legacy_8bit_encoding_keeps_its_accents(encoding):
+    assert decode(FRENCH.encode(encoding)).text == FRENCH
+
+
+@pytest.mark.xfail(reason="charset-normalizer ranks cp1250 first for Spanish cp1252 bytes: 'años' comes out as 'ańos'",
+                   strict=True)
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_spanish_in_a_legacy_8bit_encoding_keeps_its_accents(encoding):
+    assert decode(SPANISH.encode(encoding)).text == SPANISH
+
+
+def test_cp1252_curly_quotes_and_euro_sign_are_decoded():
+    text = FRENCH + " Le billet coûte désormais 3 € et l’horaire d’hiver est «\u00a0provisoire\u00a0»."
+    assert decode(text.encode("cp1252")).text == text
+
+
+def test_an_html_page_declaring_its_charset_is_decoded_with_it():
+    page = f'<html><head><meta charset="windows-1252"></head><body><p>{SPANISH}</p></body></html>'
+    assert SPANISH in decode(page.encode("cp1252"), html=True).text
+
+
+def test_plain_utf8_is_taken_as_it_is():
+    decoded = decode(SPANISH.encode("utf-8"))
+    assert (decoded.text, decoded.encoding, decoded.replaced) == (SPANISH, "utf-8", 0)
+
+
+def test_nul_bytes_are_refused_as_binary():
+    with pytest.raises(DecodeError, match="binary"):
+        decode(b"PK\x03\x04\x00\x00\x08\x00 some zipped bytes")
+
+
+def test_undecodable_bytes_are_replaced_and_counted():
+    doc = from_bytes(codecs.BOM_UTF8 + b"caf\xe9 " + EN[0].encode("utf-8"), "broken.txt")
+    assert doc.text.startswith("caf\ufffd ")
+    assert doc.meta["undecodable_chars"] == 1
+
+
+def test_a_binary_file_is_recorded_as_failed_and_the_others_are_written(corpus, clean_run, jsonl):
+    src = corpus({"good.txt": lines(EN[0], EN[1]), "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"})
+    out, result = clean_run(src)
+    assert result.exit_code == 1
+    assert (out / "good.txt").read_text(encoding="utf-8") == f"{EN[0]}\n\n{EN[1]}\n"
+    assert not (out / "image.txt").exists()
+    manifest = {entry["doc"]: entry for entry in jsonl(out / "cleaner-manifest.jsonl")}
+    assert manifest["image.txt"]["status"] == "failed" and "binary" in manifest["image.txt"]["error"]
+    assert manifest["good.txt"]["status"] == "written"
+
+
+@pytest.mark.xfail(reason="README says undecodable bytes are counted in the audit; the count stays in Document.meta "
+                          "and reaches neither the audit nor the manifest", strict=True)
+def test_undecodable_bytes_are_counted_in_the_audit_or_manifest(corpus, clean_run):
+    src = corpus({"broken.txt": codecs.BOM_UTF8 + b"caf\xe9 " + lines(EN[0], EN[1]).encode("utf-8")})
+    out, result = clean_run(src)
+    assert result.exit_code == 0
+    records = (out / "cleaner-audit.jsonl").read_text(encoding="utf-8") + (out / "cleaner-manifest.jsonl").read_text(encoding="utf-8")
+    assert "undecodable" in records

@@ -1,0 +1,45 @@
+"""HTML pages: trafilatura finds the article; navigation and footer do not reach the output."""
+
+from __future__ import annotations
+
+from prose import EN
+
+from cleaner import Cleaner
+
+PAGE = f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>The village ferry</title></head>
+<body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li>
+<li><a href="/contact">Contact the editors</a></li></ul></nav>
+<main><article><h1>The village ferry keeps running</h1>
+<p>{EN[0]}</p>
+<p>{EN[1]}</p>
+</article></main>
+<footer><p>Copyright 2025 Valley Gazette. All rights reserved.</p>
+<a href="/privacy">Privacy policy</a> <a href="/terms">Terms of use</a></footer>
+</body></html>
+"""
+
+
+def test_an_html_page_keeps_its_article_and_drops_nav_and_footer(corpus, clean_run):
+    out, result = clean_run(corpus({"ferry.html": PAGE}))
+    assert result.exit_code == 0, result.output
+    text = (out / "ferry.txt").read_text(encoding="utf-8")
+    assert EN[0] in text and EN[1] in text
+    for boilerplate in ("Contact the editors", "Sport", "Copyright", "Privacy policy", "Terms of use"):
+        assert boilerplate not in text
+
+
+def test_an_html_page_in_a_legacy_charset_is_extracted_with_its_accents(corpus, clean_run):
+    body = ("Le vieux bac traverse la rivière depuis plus de cent ans, et la plupart des habitants se souviennent "
+            "encore de la première fois où ils y sont montés avec leurs parents, par un matin froid de février.")
+    page = f'<html><head><meta charset="iso-8859-1"></head><body><article><p>{body}</p></article></body></html>'
+    out, result = clean_run(corpus({"bac.html": page.encode("latin-1")}))
+    assert result.exit_code == 0, result.output
+    assert (out / "bac.txt").read_text(encoding="utf-8") == body + "\n"
+
+
+def test_the_canonical_url_of_a_page_names_its_site():
+    page = PAGE.replace("<head>", '<head><link rel="canonical" href="https://www.valley-gazette.example/ferry">')
+    doc = Cleaner().clean(page, format="html").document
+    assert (doc.source, doc.site) == ("https://www.valley-gazette.example/ferry", "valley-gazette.example")

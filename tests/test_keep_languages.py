@@ -1,0 +1,45 @@
+"""Keeping languages: `--lang es` drops documents in other languages, says why, and writes nothing for them."""
+
+from __future__ import annotations
+
+import json
+
+from prose import DE, EN, ES, FR, PT, lines
+
+from cleaner import Cleaner
+
+
+def test_each_prose_sample_is_recognised_as_its_language():
+    for lang, prose in {"en": EN, "es": ES, "fr": FR, "de": DE, "pt": PT}.items():
+        assert Cleaner().clean(lines(*prose[:2])).lang == lang
+
+
+def test_lang_es_drops_the_english_document_with_a_reason_and_no_output(corpus, clean_run, jsonl):
+    src = corpus({"english.txt": lines(EN[0], EN[1]), "spanish.txt": lines(ES[0], ES[1])})
+    out, result = clean_run(src, "--lang", "es")
+    assert result.exit_code == 0, result.output
+    assert not (out / "english.txt").exists()
+    assert (out / "spanish.txt").read_text(encoding="utf-8") == f"{ES[0]}\n\n{ES[1]}\n"
+    manifest = {m["doc"]: m for m in jsonl(out / "cleaner-manifest.jsonl")}
+    assert manifest["english.txt"]["status"] == "removed"
+    assert manifest["english.txt"]["reason"] == "language en not in es"
+    [record] = [r for r in jsonl(out / "cleaner-audit.jsonl") if r["doc"] == "english.txt"]
+    assert (record["step"], record["rule"], record["lang"]) == ("language", "lang-filter", "en")
+
+
+def test_several_languages_can_be_kept(corpus, clean_run):
+    src = corpus({"english.txt": lines(EN[0]), "spanish.txt": lines(ES[0]), "german.txt": lines(DE[0])})
+    out, result = clean_run(src, "--lang", "en,es")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.txt")) == ["english.txt", "spanish.txt"]
+
+
+def test_a_language_field_in_a_json_record_is_trusted(corpus, clean_run, jsonl):
+    records = [{"text": lines(ES[0], ES[1]), "lang": "en"}, {"text": lines(ES[0], ES[1])}]
+    src = corpus({"records.jsonl": "".join(json.dumps(r) + "\n" for r in records)})
+    out, result = clean_run(src, "--lang", "es", "--no-dedup")
+    assert result.exit_code == 0, result.output
+    assert not (out / "records" / "000001.txt").exists()
+    assert (out / "records" / "000002.txt").exists()
+    manifest = jsonl(out / "cleaner-manifest.jsonl")
+    assert manifest[0]["reason"] == "language en not in es"
