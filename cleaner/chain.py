@@ -12,6 +12,7 @@ from .steps import (
     DetectLanguage,
     DuplicateParagraphsInDocument,
     KeepLanguages,
+    MinHashSignatures,
     NearDuplicateParagraphs,
     RepeatedLines,
     SandwichedLines,
@@ -33,10 +34,14 @@ def build_steps(options: Options) -> list[Step]:
         steps.append(DuplicateParagraphsInDocument(options.dedup_threshold, options.shingle_words))
     if options.langs:
         steps.append(KeepLanguages(options.langs))
+    if options.dedup:  # per document, so in the worker processes
+        steps.append(MinHashSignatures(options.num_perm, options.shingle_words))
     if options.repeated_lines:
         steps.append(RepeatedLines(options.repeated_min_docs))
     if options.dedup:
-        steps.append(NearDuplicateParagraphs(options.dedup_threshold, options.num_perm, options.shingle_words))
+        steps.append(NearDuplicateParagraphs(
+            options.dedup_threshold, options.num_perm, options.shingle_words, keep=options.dedup_keep,
+            boilerplate_docs=options.dedup_boilerplate_docs, index_path=options.dedup_index))
     return steps
 
 

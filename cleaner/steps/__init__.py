@@ -3,13 +3,13 @@
 from .base import CorpusStep, Step
 from .content import ContentClassifier
 from .context import SandwichedLines
-from .dedup import DuplicateParagraphsInDocument, NearDuplicateParagraphs
+from .dedup import DuplicateParagraphsInDocument, MinHashSignatures, NearDuplicateParagraphs
 from .language import DetectLanguage, KeepLanguages
 from .repeated import RepeatedLines
 from .rules import BoilerplateRules
 
 __all__ = [
     "BoilerplateRules", "ContentClassifier", "CorpusStep", "DetectLanguage",
-    "DuplicateParagraphsInDocument", "KeepLanguages", "NearDuplicateParagraphs", "RepeatedLines",
+    "DuplicateParagraphsInDocument", "KeepLanguages", "MinHashSignatures", "NearDuplicateParagraphs", "RepeatedLines",
     "SandwichedLines", "Step",
 ]
