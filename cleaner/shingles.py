@@ -149,18 +149,48 @@ def signatures(texts: Sequence[str], num_perm: int = 128, size: int = 5, seed: i
 
 def signatures_of_tokens(token_lists: Sequence[list[bytes]], num_perm: int = 128, size: int = 5,
                          seed: int = SEED, block: int = 4096) -> np.ndarray:
+    hashes, starts = shingle_hashes(token_lists, size)
+    return _minhash(_fmix32(hashes), starts, num_perm, seed, block)
+
+
+def signatures_and_fingerprints(token_lists: Sequence[list[bytes]], num_perm: int = 128, size: int = 5,
+                                seed: int = SEED) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Signatures, and each text's set of 12-bit shingle fingerprints (sorted uint16).
+
+    Fingerprint sets give Jaccard almost exactly (a shingle of one text matches a fingerprint
+    of the other by chance with probability |set| / 4096), to verify LSH candidates.
+    """
+    hashes, starts = shingle_hashes(token_lists, size)
+    mixed = _fmix32(hashes)
+    sigs = _minhash(mixed, starts, num_perm, seed)
+    fps: list[np.ndarray] = []
+    for first in range(0, len(token_lists), 1 << 19):  # text number and fingerprint share a uint32
+        last = min(first + (1 << 19), len(token_lists))
+        lo, hi = int(starts[first]), int(starts[last])
+        owner = np.repeat(np.arange(last - first, dtype=np.uint32), np.diff(starts[first: last + 1]))
+        keys = owner << np.uint32(12) | mixed[lo:hi] >> np.uint32(20)
+        keys.sort()  # np.unique is an order of magnitude slower here
+        fresh = np.ones(len(keys), bool)
+        np.not_equal(keys[1:], keys[:-1], out=fresh[1:])
+        keys = keys[fresh]
+        bounds = np.searchsorted(keys >> np.uint32(12), np.arange(last - first + 1, dtype=np.uint32))
+        values = (keys & np.uint32(0xFFF)).astype(np.uint16)
+        fps.extend(values[bounds[i]: bounds[i + 1]] for i in range(last - first))
+    return sigs, fps
+
+
+def _minhash(mixed: np.ndarray, starts: np.ndarray, num_perm: int, seed: int, block: int = 4096) -> np.ndarray:
     a, b = permutations(num_perm, seed)
     a, b = a[:, None], b[:, None]
-    hashes, starts = shingle_hashes(token_lists, size)
-    _fmix32(hashes)
-    out = np.full((num_perm, len(token_lists)), 0xFFFFFFFF, dtype=np.uint32)
+    n = len(starts) - 1
+    out = np.full((num_perm, n), 0xFFFFFFFF, dtype=np.uint32)
     first = 0
-    while first < len(token_lists):
+    while first < n:
         # texts whose shingles fill about one cache-sized block (at least one text, however long);
         # permutation-major so that the min over a text's shingles runs along contiguous memory
         last = max(int(np.searchsorted(starts, starts[first] + block, side="right")) - 1, first + 1)
         lo, hi = int(starts[first]), int(starts[last])
-        m = np.multiply(a, hashes[None, lo:hi])
+        m = np.multiply(a, mixed[None, lo:hi])
         m += b
         seg = starts[first:last] - lo
         nonempty = np.flatnonzero(seg < starts[first + 1: last + 1] - lo)

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..document import Document
 from ..minhash_index import BOILERPLATE, EARLIER, WRITTEN, MinHashIndex
-from ..shingles import jaccard, shingles, signatures_of_tokens, tokens
+from ..shingles import jaccard, shingles, signatures_and_fingerprints, tokens
 from ..textstats import normalize
 from .base import CorpusStep, Step
 
@@ -67,16 +67,16 @@ class MinHashSignatures(Step):
         todo = [(p, toks) for p in doc.paragraphs if p.removed is None
                 and len(toks := tokens(p.text)) >= self.min_words and "minhash" not in p.features]
         if todo:
-            sigs = signatures_of_tokens([t for _, t in todo], self.num_perm, self.size)
-            for (p, _), sig in zip(todo, sigs, strict=True):
-                p.features["minhash"] = sig.tobytes()
+            sigs, fps = signatures_and_fingerprints([t for _, t in todo], self.num_perm, self.size)
+            for (p, _), sig, fp in zip(todo, sigs, fps, strict=True):
+                p.features["minhash"] = (sig.tobytes(), fp.tobytes())
 
 
 class NearDuplicateParagraphs(CorpusStep):
     """Paragraphs that near-duplicate others elsewhere in the corpus (or in an earlier run).
 
     observe: every paragraph joins the cluster of the most similar indexed paragraph
-    (LSH candidates verified on sketches, J >= threshold) or starts a new one.
+    (LSH candidates verified on shingle fingerprints, J >= threshold) or starts a new one.
     apply: one copy per cluster is kept - the first in input order that reaches this step,
     or with keep="longest" the longest - and the others are marked. A cluster found in
     `boilerplate_docs` documents or more is repeated boilerplate: every copy is marked.
@@ -94,7 +94,7 @@ class NearDuplicateParagraphs(CorpusStep):
 
     def __init__(self, threshold: float = 0.8, num_perm: int = 128, shingle_words: int = 5,
                  min_words: int = 8, keep: str = "first", boilerplate_docs: int = 20,
-                 index_path: Path | None = None, short_min_words: int = 3, bands: int = 12, rows: int = 5):
+                 index_path: Path | None = None, short_min_words: int = 3, bands: int = 8, rows: int = 4):
         if keep not in ("first", "longest"):
             raise ValueError(f"keep must be 'first' or 'longest', not {keep!r}")
         self.threshold, self.num_perm, self.size, self.min_words = threshold, num_perm, shingle_words, min_words
@@ -127,23 +127,26 @@ class NearDuplicateParagraphs(CorpusStep):
         for i, p in enumerate(doc.paragraphs):
             if p.removed is not None:
                 continue
-            sig = p.features.pop("minhash", None)
-            if sig is not None:
-                longs.append((i, p, np.frombuffer(sig, np.uint32)))
+            computed = p.features.pop("minhash", None)
+            if computed is not None:
+                longs.append((i, p, (np.frombuffer(computed[0], np.uint32), np.frombuffer(computed[1], np.uint16))))
                 continue
             toks = tokens(p.text)
             if len(toks) >= self.min_words:
-                longs.append((i, p, signatures_of_tokens([toks], self.num_perm, self.size)[0]))
+                sigs, fps = signatures_and_fingerprints([toks], self.num_perm, self.size)
+                longs.append((i, p, (sigs[0], fps[0])))
             elif len(toks) >= self.short_min_words:
                 shorts.append((i, p, index.exact_key(doc.site, b" ".join(toks))))
         if not longs and not shorts:
             return
         number = index.add_document(doc.id)
         if longs:
-            sigs = np.stack([s for _, _, s in longs])
-            found, sims = index.query(sigs)
+            sigs = np.stack([s for _, _, (s, _) in longs])
+            fps = [f for _, _, (_, f) in longs]
+            found, sims = index.query(sigs, fps)
             new = np.flatnonzero(found < 0)
-            found[new] = index.add(sigs[new], number, [longs[k][0] for k in new], [len(longs[k][1].text) for k in new])
+            found[new] = index.add(sigs[new], [fps[k] for k in new], number, [longs[k][0] for k in new],
+                                   [len(longs[k][1].text) for k in new])
             sims[new] = 1.0
             self._join(longs, found, sims, number)
         if shorts:
