@@ -169,6 +169,7 @@ def test_short_paragraph_is_removed_only_as_an_exact_repeat_on_the_same_site(tmp
     assert (tmp_path / "out/news/b.txt").read_text() == f"{HARBOUR}\n"
     assert (tmp_path / "out/news/c.txt").read_text().startswith("Tickets cost twelve")
     assert (tmp_path / "out/blog/d.txt").read_text().startswith(short)
+    assert '"rule": "dedup-short"' in (tmp_path / "out/cleaner-audit.jsonl").read_text()
 
 
 def test_a_repeated_heading_is_never_removed_as_a_duplicate(tmp_path):

@@ -148,20 +148,20 @@ class NearDuplicateParagraphs(CorpusStep):
             found[new] = index.add(sigs[new], [fps[k] for k in new], number, [longs[k][0] for k in new],
                                    [len(longs[k][1].text) for k in new])
             sims[new] = 1.0
-            self._join(longs, found, sims, number)
+            self._join(longs, found, sims, number, short=False)
         if shorts:
             keys = [k for _, _, k in shorts]
             found = index.find_exact(keys)
             new = np.flatnonzero(found < 0)
             found[new] = index.add_exact([keys[k] for k in new], number, [shorts[k][0] for k in new],
                                          [len(shorts[k][1].text) for k in new])
-            self._join(shorts, found, np.ones(len(shorts)), number)
+            self._join(shorts, found, np.ones(len(shorts)), number, short=True)
 
-    def _join(self, items, clusters, sims, number: int) -> None:
+    def _join(self, items, clusters, sims, number: int, short: bool) -> None:
         longest = self.keep == "longest"
         for (i, p, _), cluster, sim in zip(items, clusters.tolist(), sims.tolist(), strict=True):
             self.index.join(cluster, number, i, len(p.text), longest)
-            p.features["dedup"] = (cluster, number, round(sim, 3))
+            p.features["dedup"] = (cluster, number, round(sim, 3), short)
 
     def apply(self, doc: Document) -> None:
         index = self.index
@@ -169,7 +169,7 @@ class NearDuplicateParagraphs(CorpusStep):
             seen = p.features.get("dedup")
             if p.removed is not None or seen is None:
                 continue
-            cluster, number, sim = seen
+            cluster, number, sim, short = seen
             flags = index.flags[cluster]
             documents = index.docs[cluster]
             if self.boilerplate_docs and documents >= self.boilerplate_docs:
@@ -185,6 +185,10 @@ class NearDuplicateParagraphs(CorpusStep):
                 index.flags[cluster] |= WRITTEN
                 continue
             where = "an earlier run" if flags & EARLIER else "the corpus"
-            self.mark(doc, p, f"near-duplicate of a paragraph kept in {where}", "dedup-corpus",
-                      f"near-duplicate of {index.owner(cluster)}, J={sim:.2f}",
-                      duplicate_of=index.owner(cluster), similarity=sim)
+            if short:
+                self.mark(doc, p, f"short paragraph repeating one of the same site kept in {where}", "dedup-short",
+                          f"same normalised text as {index.owner(cluster)}", duplicate_of=index.owner(cluster))
+            else:
+                self.mark(doc, p, f"near-duplicate of a paragraph kept in {where}", "dedup-corpus",
+                          f"near-duplicate of {index.owner(cluster)}, J={sim:.2f}",
+                          duplicate_of=index.owner(cluster), similarity=sim)
