@@ -114,6 +114,14 @@ def test_a_second_cli_run_removes_duplicates_of_what_the_first_wrote(tmp_path):
     assert (out / "a.txt").read_text() == f"{BUDGET}\n\n{HARBOUR}\n"
 
 
+def test_cleaning_the_same_input_again_into_the_same_output_changes_nothing(tmp_path):
+    write(tmp_path / "in", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n", "b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
+    for keep in ("first", "longest", "first"):
+        clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_keep=keep), workers=1)
+        assert (tmp_path / "out/a.txt").read_text() == f"{BUDGET}\n\n{HARBOUR}\n"
+        assert (tmp_path / "out/b.txt").read_text() == f"{GARDEN}\n"
+
+
 def test_index_path_can_be_chosen(tmp_path):
     write(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
     write(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET}\n"})

@@ -87,7 +87,10 @@ class NearDuplicateParagraphs(CorpusStep):
     labels) are never removed here - lines repeated on many pages of a site are RepeatedLines'.
 
     In a corpus run `observe` writes the cluster into `features["dedup"]` before the document
-    is spooled, so `apply` needs no per-paragraph state of its own.
+    is spooled, so `apply` needs no per-paragraph state of its own. A document that an earlier
+    run already indexed (in a corpus run, same id: the same input file cleaned again into the
+    same output) does not count as its own duplicate: clusters whose kept copy it held are decided again, first in
+    input order.
     """
 
     name = "dedup"
@@ -102,6 +105,9 @@ class NearDuplicateParagraphs(CorpusStep):
         self.index_path = Path(index_path) if index_path else None
         self.index = MinHashIndex(num_perm, bands, rows, threshold)
         self.loaded_from: Path | None = None
+        self.earlier_docs: dict[str, int] = {}  # documents of earlier runs, by id
+        self.reprocessed: set[int] = set()  # ... that this run cleans again
+        self.same_ids_same_documents = False  # true in corpus runs (ids are input paths), not in streams
         if self.index_path and self.index_path.exists():
             self.load(self.index_path)
 
@@ -109,11 +115,14 @@ class NearDuplicateParagraphs(CorpusStep):
     def load(self, path: Path) -> None:
         self.index = MinHashIndex.load(path, self.num_perm, self.threshold)
         self.loaded_from = Path(path)
+        self.earlier_docs = {self.index.document_name(n): n for n in range(len(self.index.name_ends))}
+        self.reprocessed = set()
 
     def load_state(self, output_dir: Path | None = None) -> None:
         path = self.index_path or (output_dir / INDEX_NAME if output_dir else None)
         if path and path.exists() and self.loaded_from != path:
             self.load(path)
+        self.same_ids_same_documents = True
 
     def save_state(self, output_dir: Path | None = None) -> None:
         path = self.index_path or (output_dir / INDEX_NAME if output_dir else None)
@@ -137,6 +146,8 @@ class NearDuplicateParagraphs(CorpusStep):
                 longs.append((i, p, (sigs[0], fps[0])))
             elif len(toks) >= self.short_min_words:
                 shorts.append((i, p, index.exact_key(doc.site, b" ".join(toks))))
+        if self.same_ids_same_documents and doc.id in self.earlier_docs:
+            self.reprocessed.add(self.earlier_docs[doc.id])
         if not longs and not shorts:
             return
         number = index.add_document(doc.id)
@@ -177,8 +188,11 @@ class NearDuplicateParagraphs(CorpusStep):
                 self.mark(doc, p, f"paragraph repeated in {documents} documents", "dedup-boilerplate",
                           f"near-duplicates in {documents} documents", documents=documents)
                 continue
+            reclaimed = bool(flags & EARLIER) and index.owner_doc[cluster] in self.reprocessed
+            if reclaimed:  # its kept copy was in a document this run cleans again: decide afresh
+                flags = index.flags[cluster] = flags & ~(WRITTEN | EARLIER)
             mine = index.owner_doc[cluster] == number and index.owner_par[cluster] == i
-            if self.keep == "first" and not flags & WRITTEN:
+            if (self.keep == "first" or reclaimed) and not flags & WRITTEN:
                 index.set_owner(cluster, number, i, len(p.text))
                 mine = True
             if mine and not flags & WRITTEN:
