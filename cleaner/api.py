@@ -68,6 +68,13 @@ class Cleaner:
                 yield self.clean(doc)
             else:
                 yield self.clean(item, id=str(n))
+        self.save_state()
+
+    def save_state(self) -> None:
+        """Save what corpus steps keep for later runs (the dedup index, when `dedup_index` is set)."""
+        for step in self.steps:
+            if isinstance(step, CorpusStep):
+                step.save_state(None)
 
 
 

@@ -13,6 +13,7 @@ from .steps import (
     DuplicateParagraphsInDocument,
     ForeignParagraphs,
     KeepLanguages,
+    MinHashSignatures,
     NearDuplicateParagraphs,
     RepeatedLines,
     SandwichedLines,
@@ -37,10 +38,14 @@ def build_steps(options: Options) -> list[Step]:
         if options.foreign_paragraphs:
             steps.append(ForeignParagraphs(options.langs, options.foreign_min_letters,
                                            options.foreign_min_confidence, options.lang_engine))
+    if options.dedup:  # per document, so in the worker processes
+        steps.append(MinHashSignatures(options.num_perm, options.shingle_words))
     if options.repeated_lines:
         steps.append(RepeatedLines(options.repeated_min_docs))
     if options.dedup:
-        steps.append(NearDuplicateParagraphs(options.dedup_threshold, options.num_perm, options.shingle_words))
+        steps.append(NearDuplicateParagraphs(
+            options.dedup_threshold, options.num_perm, options.shingle_words, keep=options.dedup_keep,
+            boilerplate_docs=options.dedup_boilerplate_docs, index_path=options.dedup_index))
     return steps
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -22,6 +23,11 @@ from .summary import Summary
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Strip boilerplate from scraped web documents, with an audit of every removal.")
 err = Console(stderr=True)
+
+
+class KeepCopy(StrEnum):
+    first = "first"
+    longest = "longest"
 
 
 def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool,
@@ -64,10 +70,17 @@ def clean(
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
     audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines). Default: OUTPUT/cleaner-audit.jsonl."),
+    keep: KeepCopy = typer.Option(KeepCopy.first, "--keep", help="Which copy of near-duplicate paragraphs to keep."),
+    index: Path = typer.Option(None, "--index", help="Index of kept paragraphs, read before and saved after the run, so a "
+                                                   "later run removes duplicates of them. Default: OUTPUT/cleaner-dedup-index.npz."),
+    no_dedup_boilerplate: bool = typer.Option(False, "--no-dedup-boilerplate", help="Keep one copy of paragraphs found in "
+                                              "many documents instead of removing them all as boilerplate."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign)
+    options = options.with_(dedup_keep=keep.value, dedup_index=index,
+                            **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
     show = not quiet and err.is_terminal
     try:
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),

@@ -22,6 +22,14 @@ class Options:
     dedup_threshold: float = 0.8
     num_perm: int = 128
     shingle_words: int = 5
+    # which copy of a near-duplicate paragraph is kept: "first" in input order, or "longest"
+    dedup_keep: str = "first"
+    # a near-duplicate cluster in at least this many documents is boilerplate, removed from
+    # every copy (the first too); 0 turns this off
+    dedup_boilerplate_docs: int = 20
+    # the saved index of kept paragraphs; None: OUTPUT/cleaner-dedup-index.npz in a corpus run,
+    # not saved by the library
+    dedup_index: Path | None = None
     # a line repeated across at least this many documents of one site is boilerplate
     repeated_min_docs: int = 4
     # language detection: documents with fewer letters than this get "und"
@@ -52,6 +60,8 @@ class Options:
             raise TypeError(f"unknown cleaner option(s): {', '.join(unknown)}")
         if "langs" in kwargs and isinstance(kwargs["langs"], str):
             kwargs["langs"] = tuple(x.strip() for x in kwargs["langs"].split(",") if x.strip())
+        if kwargs.get("dedup_index") is not None:
+            kwargs["dedup_index"] = Path(kwargs["dedup_index"])
         if "rules_dirs" in kwargs:
             kwargs["rules_dirs"] = tuple(Path(p) for p in kwargs["rules_dirs"])
         for key in ("langs",):

@@ -74,6 +74,8 @@ def clean_corpus(
     output_dir.mkdir(parents=True, exist_ok=True)
     tail = split(build_steps(options))[1]
     corpus_steps = [s for s in tail if isinstance(s, CorpusStep)]
+    for step in corpus_steps:
+        step.load_state(output_dir)
     summary = Summary()
     with tempfile.TemporaryFile(dir=output_dir, prefix=".cleaner-spool-") as spool:
         for done, (size, items) in enumerate(_pass_one(sources, options, workers), 1):
@@ -87,6 +89,8 @@ def clean_corpus(
                 progress(done, len(sources))
         spool.seek(0)
         _pass_two(_replay(spool), tail, output_dir, audit_path or output_dir / AUDIT_NAME, summary)
+    for step in corpus_steps:  # only once every output is written: a crash keeps the old state
+        step.save_state(output_dir)
     summary.seconds = time.perf_counter() - started
     return summary
 

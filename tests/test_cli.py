@@ -20,7 +20,7 @@ def test_outputs_mirror_inputs_with_the_last_extension_replaced_by_txt(corpus, c
                   "news/report.v2.txt": lines(EN[2]), "news/old.htm": f"<html><body><p>{EN[3]}</p></body></html>"})
     out, result = clean_run(src)
     assert result.exit_code == 0, result.output
-    assert files_under(out) == ["cleaner-audit.jsonl", "cleaner-manifest.jsonl", "news/2025/ferry.txt",
+    assert files_under(out) == ["cleaner-audit.jsonl", "cleaner-dedup-index.npz", "cleaner-manifest.jsonl", "news/2025/ferry.txt",
                                 "news/old.txt", "news/report.v2.txt", "top.txt"]
 
 
@@ -29,7 +29,7 @@ def test_files_of_other_kinds_and_hidden_files_are_not_inputs(corpus, clean_run)
                   ".cache/page.txt": lines(EN[2])})
     out, result = clean_run(src)
     assert result.exit_code == 0, result.output
-    assert files_under(out) == ["cleaner-audit.jsonl", "cleaner-manifest.jsonl", "story.txt"]
+    assert files_under(out) == ["cleaner-audit.jsonl", "cleaner-dedup-index.npz", "cleaner-manifest.jsonl", "story.txt"]
 
 
 def test_a_single_file_can_be_the_input(corpus, clean_run):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from prose import EN, lines
 
 from cleaner import Cleaner
@@ -33,15 +32,11 @@ def test_a_near_duplicate_below_the_threshold_stays():
     assert NEAR in result.text and result.removals == []
 
 
-@pytest.mark.xfail(reason="MinHashLSH refuses thresholds >= 0.99 with 128 permutations (b < 2): the chain cannot be built",
-                   strict=True, raises=ValueError)
 def test_a_threshold_of_one_keeps_near_duplicates_and_removes_exact_ones():
     result = Cleaner(dedup_threshold=1.0).clean(lines(EN[0], EN[1], NEAR, EN[1]))
     assert [r["text"] for r in result.removals] == [EN[1]]
 
 
-@pytest.mark.xfail(reason="--dedup-threshold accepts 0..1 but 0.99 and 1.0 crash with a traceback (MinHashLSH b < 2)",
-                   strict=True)
 def test_cli_accepts_every_threshold_its_help_allows(corpus, clean_run):
     src = corpus({"a.txt": lines(EN[0], EN[1])})
     out, result = clean_run(src, "--dedup-threshold", "1.0")

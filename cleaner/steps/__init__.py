@@ -3,13 +3,14 @@
 from .base import CorpusStep, Step
 from .content import ContentClassifier
 from .context import SandwichedLines
-from .dedup import DuplicateParagraphsInDocument, NearDuplicateParagraphs
+from .dedup import DuplicateParagraphsInDocument, MinHashSignatures, NearDuplicateParagraphs
 from .language import DetectLanguage, ForeignParagraphs, KeepLanguages
 from .repeated import RepeatedLines
 from .rules import BoilerplateRules
 
 __all__ = [
     "BoilerplateRules", "ContentClassifier", "CorpusStep", "DetectLanguage",
-    "DuplicateParagraphsInDocument", "ForeignParagraphs", "KeepLanguages", "NearDuplicateParagraphs", "RepeatedLines",
+    "DuplicateParagraphsInDocument", "ForeignParagraphs", "KeepLanguages", "MinHashSignatures",
+    "NearDuplicateParagraphs", "RepeatedLines",
     "SandwichedLines", "Step",
 ]

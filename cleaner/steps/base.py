@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..document import Document, Paragraph, Removal
 
 
@@ -31,3 +33,9 @@ class CorpusStep(Step):
 
     def observe(self, doc: Document) -> None:
         pass
+
+    def load_state(self, output_dir: Path | None = None) -> None:
+        """Before a run: pick up what an earlier run saved (e.g. an index of kept paragraphs)."""
+
+    def save_state(self, output_dir: Path | None = None) -> None:
+        """After a run whose outputs are all written: save what a later run should know."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datasketch import MinHashLSH
+from pathlib import Path
+
+import numpy as np
 
 from ..document import Document
-from ..shingles import jaccard, shingles, signature
-from ..textstats import normalize, words
+from ..minhash_index import BOILERPLATE, EARLIER, WRITTEN, MinHashIndex
+from ..shingles import jaccard, shingles, signatures_and_fingerprints, tokens
+from ..textstats import normalize
 from .base import CorpusStep, Step
+
+INDEX_NAME = "cleaner-dedup-index.npz"
 
 
 class DuplicateParagraphsInDocument(Step):
@@ -46,39 +51,159 @@ class DuplicateParagraphsInDocument(Step):
                 earlier.append((i, grams))
 
 
-class NearDuplicateParagraphs(CorpusStep):
-    """A paragraph that near-duplicates one kept earlier in the corpus (first in input order wins).
+class MinHashSignatures(Step):
+    """Computes the MinHash signature of every paragraph long enough to be judged by one.
 
-    Paragraphs of fewer than `min_words` words are not judged: word-5-gram MinHash cannot tell
-    a repeated heading from a repeated sentence; repeated short lines are RepeatedLines' job.
+    A per-document step, so that signatures are computed in the worker processes; it marks
+    nothing. NearDuplicateParagraphs reads the signature from `features["minhash"]`.
+    """
+
+    name = "minhash"
+
+    def __init__(self, num_perm: int = 128, shingle_words: int = 5, min_words: int = 8):
+        self.num_perm, self.size, self.min_words = num_perm, shingle_words, min_words
+
+    def apply(self, doc: Document) -> None:
+        todo = [(p, toks) for p in doc.paragraphs if p.removed is None
+                and len(toks := tokens(p.text)) >= self.min_words and "minhash" not in p.features]
+        if todo:
+            sigs, fps = signatures_and_fingerprints([t for _, t in todo], self.num_perm, self.size)
+            for (p, _), sig, fp in zip(todo, sigs, fps, strict=True):
+                p.features["minhash"] = (sig.tobytes(), fp.tobytes())
+
+
+class NearDuplicateParagraphs(CorpusStep):
+    """Paragraphs that near-duplicate others elsewhere in the corpus (or in an earlier run).
+
+    observe: every paragraph joins the cluster of the most similar indexed paragraph
+    (LSH candidates verified on shingle fingerprints, J >= threshold) or starts a new one.
+    apply: one copy per cluster is kept - the first in input order that reaches this step,
+    or with keep="longest" the longest - and the others are marked. A cluster found in
+    `boilerplate_docs` documents or more is repeated boilerplate: every copy is marked.
+
+    Paragraphs of fewer than `min_words` words cannot be judged by word-5-gram MinHash:
+    those of at least `short_min_words` words are removed only when an earlier copy on the
+    same site has the same normalised text; shorter ones (headings such as "Introduction",
+    labels) are never removed here - lines repeated on many pages of a site are RepeatedLines'.
+
+    In a corpus run `observe` writes the cluster into `features["dedup"]` before the document
+    is spooled, so `apply` needs no per-paragraph state of its own. A document that an earlier
+    run already indexed (in a corpus run, same id: the same input file cleaned again into the
+    same output) does not count as its own duplicate: clusters whose kept copy it held are decided again, first in
+    input order.
     """
 
     name = "dedup"
 
     def __init__(self, threshold: float = 0.8, num_perm: int = 128, shingle_words: int = 5,
-                 min_words: int = 8):
+                 min_words: int = 8, keep: str = "first", boilerplate_docs: int = 20,
+                 index_path: Path | None = None, short_min_words: int = 3, bands: int = 8, rows: int = 4):
+        if keep not in ("first", "longest"):
+            raise ValueError(f"keep must be 'first' or 'longest', not {keep!r}")
         self.threshold, self.num_perm, self.size, self.min_words = threshold, num_perm, shingle_words, min_words
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.signatures: dict[str, object] = {}
-        self.owner: dict[str, str] = {}
+        self.keep, self.boilerplate_docs, self.short_min_words = keep, boilerplate_docs, short_min_words
+        self.index_path = Path(index_path) if index_path else None
+        self.index = MinHashIndex(num_perm, bands, rows, threshold)
+        self.loaded_from: Path | None = None
+        self.earlier_docs: dict[str, int] = {}  # documents of earlier runs, by id
+        self.reprocessed: set[int] = set()  # ... that this run cleans again
+        self.same_ids_same_documents = False  # true in corpus runs (ids are input paths), not in streams
+        if self.index_path and self.index_path.exists():
+            self.load(self.index_path)
+
+    # -- saved index ----------------------------------------------------------------------
+    def load(self, path: Path) -> None:
+        self.index = MinHashIndex.load(path, self.num_perm, self.threshold)
+        self.loaded_from = Path(path)
+        self.earlier_docs = {self.index.document_name(n): n for n in range(len(self.index.name_ends))}
+        self.reprocessed = set()
+
+    def load_state(self, output_dir: Path | None = None) -> None:
+        path = self.index_path or (output_dir / INDEX_NAME if output_dir else None)
+        if path and path.exists() and self.loaded_from != path:
+            self.load(path)
+        self.same_ids_same_documents = True
+
+    def save_state(self, output_dir: Path | None = None) -> None:
+        path = self.index_path or (output_dir / INDEX_NAME if output_dir else None)
+        if path:
+            self.index.save(path)
+
+    # -- the two phases -------------------------------------------------------------------
+    def observe(self, doc: Document) -> None:
+        index = self.index
+        longs, shorts = [], []
+        for i, p in enumerate(doc.paragraphs):
+            if p.removed is not None:
+                continue
+            computed = p.features.pop("minhash", None)
+            if computed is not None:
+                longs.append((i, p, (np.frombuffer(computed[0], np.uint32), np.frombuffer(computed[1], np.uint16))))
+                continue
+            toks = tokens(p.text)
+            if len(toks) >= self.min_words:
+                sigs, fps = signatures_and_fingerprints([toks], self.num_perm, self.size)
+                longs.append((i, p, (sigs[0], fps[0])))
+            elif len(toks) >= self.short_min_words:
+                shorts.append((i, p, index.exact_key(doc.site, b" ".join(toks))))
+        counted = self.same_ids_same_documents and doc.id in self.earlier_docs
+        if counted:
+            self.reprocessed.add(self.earlier_docs[doc.id])
+        if not longs and not shorts:
+            return
+        number = index.add_document(doc.id)
+        if longs:
+            sigs = np.stack([s for _, _, (s, _) in longs])
+            fps = [f for _, _, (_, f) in longs]
+            found, sims = index.query(sigs, fps)
+            new = np.flatnonzero(found < 0)
+            found[new] = index.add(sigs[new], [fps[k] for k in new], number, [longs[k][0] for k in new],
+                                   [len(longs[k][1].text) for k in new])
+            sims[new] = 1.0
+            self._join(longs, found, sims, number, short=False, count=not counted)
+        if shorts:
+            keys = [k for _, _, k in shorts]
+            found = index.find_exact(keys)
+            new = np.flatnonzero(found < 0)
+            found[new] = index.add_exact([keys[k] for k in new], number, [shorts[k][0] for k in new],
+                                         [len(shorts[k][1].text) for k in new])
+            self._join(shorts, found, np.ones(len(shorts)), number, short=True, count=not counted)
+
+    def _join(self, items, clusters, sims, number: int, short: bool, count: bool = True) -> None:
+        longest = self.keep == "longest"
+        for (i, p, _), cluster, sim in zip(items, clusters.tolist(), sims.tolist(), strict=True):
+            self.index.join(cluster, number, i, len(p.text), longest, count)
+            p.features["dedup"] = (cluster, number, round(sim, 3), short)
 
     def apply(self, doc: Document) -> None:
-        if doc.removed is not None:
-            return
+        index = self.index
         for i, p in enumerate(doc.paragraphs):
-            if p.removed is not None or len(words(p.text)) < self.min_words:
+            seen = p.features.get("dedup")
+            if p.removed is not None or seen is None:
                 continue
-            sig = signature(shingles(p.text, self.size), self.num_perm)
-            verified = [(sig.jaccard(self.signatures[key]), -int(key), key) for key in self.lsh.query(sig)]
-            best = max((v for v in verified if v[0] >= self.threshold), default=None)
-            if best is not None:
-                score, _, key = best
-                self.mark(doc, p, "near-duplicate of a paragraph earlier in the corpus", "dedup-corpus",
-                          f"near-duplicate of {self.owner[key]}, J={score:.2f}",
-                          duplicate_of=self.owner[key], similarity=round(score, 3))
+            cluster, number, sim, short = seen
+            flags = index.flags[cluster]
+            documents = index.docs[cluster]
+            if self.boilerplate_docs and documents >= self.boilerplate_docs:
+                index.flags[cluster] |= BOILERPLATE
+                self.mark(doc, p, f"paragraph repeated in {documents} documents", "dedup-boilerplate",
+                          f"near-duplicates in {documents} documents", documents=documents)
                 continue
-            key = f"{len(self.signatures)}"
-            self.lsh.insert(key, sig)
-            self.signatures[key] = sig
-            self.owner[key] = f"{doc.id} ¶{i}"
-
+            reclaimed = bool(flags & EARLIER) and index.owner_doc[cluster] in self.reprocessed
+            if reclaimed:  # its kept copy was in a document this run cleans again: decide afresh
+                flags = index.flags[cluster] = flags & ~(WRITTEN | EARLIER)
+            mine = index.owner_doc[cluster] == number and index.owner_par[cluster] == i
+            if (self.keep == "first" or reclaimed) and not flags & WRITTEN:
+                index.set_owner(cluster, number, i, len(p.text))
+                mine = True
+            if mine and not flags & WRITTEN:
+                index.flags[cluster] |= WRITTEN
+                continue
+            where = "an earlier run" if flags & EARLIER else "the corpus"
+            if short:
+                self.mark(doc, p, f"short paragraph repeating one of the same site kept in {where}", "dedup-short",
+                          f"same normalised text as {index.owner(cluster)}", duplicate_of=index.owner(cluster))
+            else:
+                self.mark(doc, p, f"near-duplicate of a paragraph kept in {where}", "dedup-corpus",
+                          f"near-duplicate of {index.owner(cluster)}, J={sim:.2f}",
+                          duplicate_of=index.owner(cluster), similarity=sim)

@@ -1,0 +1,208 @@
+"""Near-duplicate paragraphs: within a document, across the corpus, and across runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import LeanMinHash, MinHash
+from typer.testing import CliRunner
+
+from cleaner import Cleaner, Options
+from cleaner.cli import app
+from cleaner.runner import clean_corpus
+from cleaner.shingles import SCHEME, SEED, shingle_hash, shingles, signatures
+from cleaner.steps.dedup import INDEX_NAME
+
+ONLY_DEDUP = Options(rules=False, context=False, content=False, repeated_lines=False)
+FLAGS = ["--no-rules", "--no-context", "--no-content", "--no-repeated", "-q"]
+
+BUDGET = ("The city council approved the new budget on Tuesday evening after a long debate about funding "
+          "for public transport, road repairs and the renovation of the central library, which has been "
+          "closed for almost two years because of water damage in the basement.")
+BUDGET_EDITED = ("the city council approved the new budget on Tuesday evening after a long debate about funding "
+                 "for public transport road repairs and the renovation of the central library which has been "
+                 "closed for almost two years because of water damage in the basement")
+BUDGET_BYLINE = BUDGET + " Reported by Maria Lopez for the Evening Courier."
+HARBOUR = ("Fishermen in the northern harbour say the catch this spring was the smallest in a decade, and "
+           "several families are now considering selling their boats and looking for work in the new "
+           "factories that opened along the coast road last autumn.")
+GARDEN = ("The community garden behind the old school now has more than forty plots, and volunteers meet "
+          "every Saturday morning to share seeds, repair the fences and teach children how to grow beans, "
+          "tomatoes and sunflowers in the small raised beds.")
+COOKIE = ("We use cookies to improve your experience on our website and to show you relevant advertising; "
+          "by continuing to browse the site you agree to our use of cookies as described in our policy.")
+FILLER = [
+    "A quiet street of small shops sells bread, newspapers and fresh flowers to the people who live nearby.",
+    "Engineers tested the new bridge with heavy trucks for three days before it was opened to the public.",
+    "The museum will show paintings by local artists from the nineteenth century until the end of June.",
+    "Several schools in the valley reported that more pupils than ever chose to study music this year.",
+]
+
+
+def clean_texts(texts: list[str], **options) -> list[list[str]]:
+    """Each text's kept paragraphs, cleaned one after another as a stream."""
+    cleaner = Cleaner(ONLY_DEDUP.with_(**options))
+    return [r.text.split("\n\n") if r.text else [] for r in cleaner.stream(texts)]
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_near_duplicate_in_the_same_document_is_removed():
+    [kept] = clean_texts([f"{BUDGET}\n\n{HARBOUR}\n\n{BUDGET_EDITED}"])
+    assert kept == [BUDGET, HARBOUR]
+
+
+def test_near_duplicate_in_another_document_is_removed_and_the_first_in_input_order_kept():
+    first, second = clean_texts([f"{BUDGET}\n\n{HARBOUR}", f"{GARDEN}\n\n{BUDGET_EDITED}"])
+    assert first == [BUDGET, HARBOUR]
+    assert second == [GARDEN]
+
+
+def test_removal_names_the_kept_copy_and_the_similarity():
+    cleaner = Cleaner(ONLY_DEDUP)
+    _, result = cleaner.stream([{"id": "a", "text": BUDGET}, {"id": "b", "text": f"{GARDEN}\n\n{BUDGET_EDITED}"}])
+    [removal] = result.removals
+    assert removal["rule"] == "dedup-corpus"
+    assert removal["evidence"]["duplicate_of"] == "a ¶0"
+    assert removal["evidence"]["similarity"] >= 0.8
+
+
+def test_keep_longest_keeps_the_longer_copy_even_when_it_comes_later(tmp_path):
+    write(tmp_path / "in", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n", "b.txt": f"{GARDEN}\n\n{BUDGET_BYLINE}\n"})
+    clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_keep="longest"), workers=1)
+    assert (tmp_path / "out/a.txt").read_text() == f"{HARBOUR}\n"
+    assert (tmp_path / "out/b.txt").read_text() == f"{GARDEN}\n\n{BUDGET_BYLINE}\n"
+
+
+def test_keep_first_is_the_default_in_a_corpus_run(tmp_path):
+    write(tmp_path / "in", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n", "b.txt": f"{GARDEN}\n\n{BUDGET_BYLINE}\n"})
+    clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP, workers=1)
+    assert (tmp_path / "out/a.txt").read_text() == f"{BUDGET}\n\n{HARBOUR}\n"
+    assert (tmp_path / "out/b.txt").read_text() == f"{GARDEN}\n"
+
+
+def test_signatures_are_datasketch_minhashes():
+    ours = signatures([BUDGET, BUDGET_BYLINE, "three short words"])
+    for text, values in zip([BUDGET, BUDGET_BYLINE, "three short words"], ours, strict=True):
+        theirs = MinHash(num_perm=128, seed=SEED, hashfunc=shingle_hash)
+        theirs.update_batch(shingles(text))
+        assert np.array_equal(theirs.hashvalues, values)
+    a = LeanMinHash(seed=SEED, hashvalues=ours[0], scheme=SCHEME)
+    b = MinHash(num_perm=128, seed=SEED, hashvalues=ours[1], scheme=SCHEME)
+    assert a.jaccard(b) == pytest.approx(np.mean(ours[0] == ours[1]))
+
+
+def test_a_second_cli_run_removes_duplicates_of_what_the_first_wrote(tmp_path):
+    write(tmp_path / "old", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n"})
+    write(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["clean", str(tmp_path / "old"), str(out), *FLAGS]).exit_code == 0
+    assert (out / INDEX_NAME).exists()
+    assert CliRunner().invoke(app, ["clean", str(tmp_path / "new"), str(out), *FLAGS]).exit_code == 0
+    assert (out / "b.txt").read_text() == f"{GARDEN}\n"
+    assert (out / "a.txt").read_text() == f"{BUDGET}\n\n{HARBOUR}\n"
+
+
+def test_cleaning_the_same_input_again_into_the_same_output_changes_nothing(tmp_path):
+    write(tmp_path / "in", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n", "b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
+    for keep in ("first", "longest", "first"):
+        clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_keep=keep), workers=1)
+        assert (tmp_path / "out/a.txt").read_text() == f"{BUDGET}\n\n{HARBOUR}\n"
+        assert (tmp_path / "out/b.txt").read_text() == f"{GARDEN}\n"
+
+
+def test_index_path_can_be_chosen(tmp_path):
+    write(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
+    write(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET}\n"})
+    index = tmp_path / "state" / "kept.npz"
+    for source, out in (("old", "out1"), ("new", "out2")):
+        args = ["clean", str(tmp_path / source), str(tmp_path / out), "--index", str(index), *FLAGS]
+        assert CliRunner().invoke(app, args).exit_code == 0
+    assert index.exists() and not (tmp_path / "out1" / INDEX_NAME).exists()
+    assert (tmp_path / "out2/b.txt").read_text() == f"{GARDEN}\n"
+
+
+def test_saved_index_survives_a_crash_of_the_later_run(tmp_path, monkeypatch):
+    write(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
+    write(tmp_path / "new", {"b.txt": f"{HARBOUR}\n"})
+    clean_corpus(tmp_path / "old", tmp_path / "out", ONLY_DEDUP, workers=1)
+    before = (tmp_path / "out" / INDEX_NAME).read_bytes()
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("cleaner.runner._pass_two", crash)
+    with pytest.raises(KeyboardInterrupt):
+        clean_corpus(tmp_path / "new", tmp_path / "out", ONLY_DEDUP, workers=1)
+    assert (tmp_path / "out" / INDEX_NAME).read_bytes() == before
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_stream_loads_and_extends_a_saved_index(tmp_path):
+    index = tmp_path / "kept.npz"
+    list(Cleaner(ONLY_DEDUP.with_(dedup_index=index)).stream([BUDGET]))
+    [removed, kept] = Cleaner(ONLY_DEDUP.with_(dedup_index=index)).stream([BUDGET_EDITED, HARBOUR])
+    assert removed.removed and kept.text == HARBOUR
+    [again] = Cleaner(ONLY_DEDUP.with_(dedup_index=index)).stream([HARBOUR])
+    assert again.removed
+
+
+def test_outputs_do_not_depend_on_the_number_of_workers(tmp_path):
+    files = {f"site{i % 3}/doc{i:02d}.txt": "\n\n".join([FILLER[i % 4], [BUDGET, BUDGET_EDITED, BUDGET_BYLINE][i % 3],
+                                                            [HARBOUR, GARDEN][i % 2], f"Page {i} of the archive."]) + "\n"
+             for i in range(12)}
+    write(tmp_path / "in", files)
+    clean_corpus(tmp_path / "in", tmp_path / "one", ONLY_DEDUP.with_(dedup_keep="longest"), workers=1)
+    clean_corpus(tmp_path / "in", tmp_path / "two", ONLY_DEDUP.with_(dedup_keep="longest"), workers=2)
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+
+
+def test_short_paragraph_is_removed_only_as_an_exact_repeat_on_the_same_site(tmp_path):
+    short = "Tickets cost ten euros at the door."
+    write(tmp_path / "in", {"news/a.txt": f"{short}\n\n{BUDGET}\n", "news/b.txt": f"{short.upper()}\n\n{HARBOUR}\n",
+                            "news/c.txt": f"Tickets cost twelve euros at the door.\n\n{GARDEN}\n",
+                            "blog/d.txt": f"{short}\n\n{FILLER[0]}\n"})
+    clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP, workers=1)
+    assert (tmp_path / "out/news/b.txt").read_text() == f"{HARBOUR}\n"
+    assert (tmp_path / "out/news/c.txt").read_text().startswith("Tickets cost twelve")
+    assert (tmp_path / "out/blog/d.txt").read_text().startswith(short)
+    assert '"rule": "dedup-short"' in (tmp_path / "out/cleaner-audit.jsonl").read_text()
+
+
+def test_a_repeated_heading_is_never_removed_as_a_duplicate(tmp_path):
+    write(tmp_path / "in", {"a.txt": f"Introduction\n\n{BUDGET}\n", "b.txt": f"Introduction\n\n{HARBOUR}\n"})
+    clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP, workers=1)
+    assert (tmp_path / "out/b.txt").read_text() == f"Introduction\n\n{HARBOUR}\n"
+
+
+def test_paragraph_in_many_documents_is_boilerplate_removed_from_every_copy(tmp_path):
+    write(tmp_path / "in", {f"doc{i}.txt": f"{FILLER[i]}\n\n{COOKIE}\n" for i in range(4)})
+    clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_boilerplate_docs=4), workers=1)
+    for i in range(4):
+        assert (tmp_path / f"out/doc{i}.txt").read_text() == f"{FILLER[i]}\n"
+
+
+def test_boilerplate_removal_can_be_switched_off(tmp_path):
+    write(tmp_path / "in", {f"doc{i:02d}.txt": f"{FILLER[i % 4]} ({i})\n\n{COOKIE}\n" for i in range(20)})
+    for out, extra in (("on", []), ("off", ["--no-dedup-boilerplate"])):
+        assert CliRunner().invoke(app, ["clean", str(tmp_path / "in"), str(tmp_path / out), *extra, *FLAGS]).exit_code == 0
+    assert COOKIE not in (tmp_path / "on/doc00.txt").read_text()
+    assert (tmp_path / "off/doc00.txt").read_text() == f"{FILLER[0]} (0)\n\n{COOKIE}\n"
+    assert COOKIE not in (tmp_path / "off/doc01.txt").read_text()
+
+
+def test_fewer_documents_than_the_boilerplate_threshold_keep_one_copy(tmp_path):
+    write(tmp_path / "in", {f"doc{i}.txt": f"{FILLER[i]}\n\n{COOKIE}\n" for i in range(3)})
+    clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_boilerplate_docs=4), workers=1)
+    assert (tmp_path / "out/doc0.txt").read_text() == f"{FILLER[0]}\n\n{COOKIE}\n"
