@@ -49,22 +49,27 @@ class Options:
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Options:
-        return replace(self, **changes)
+        return replace(self, **_coerce(changes))
 
     @classmethod
     def from_kwargs(cls, **kwargs) -> Options:
         """Build from keyword arguments, naming any that are unknown."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(kwargs) - known)
-        if unknown:
-            raise TypeError(f"unknown cleaner option(s): {', '.join(unknown)}")
-        if "langs" in kwargs and isinstance(kwargs["langs"], str):
-            kwargs["langs"] = tuple(x.strip() for x in kwargs["langs"].split(",") if x.strip())
-        if kwargs.get("dedup_index") is not None:
-            kwargs["dedup_index"] = Path(kwargs["dedup_index"])
-        if "rules_dirs" in kwargs:
-            kwargs["rules_dirs"] = tuple(Path(p) for p in kwargs["rules_dirs"])
-        for key in ("langs",):
-            if key in kwargs:
-                kwargs[key] = tuple(kwargs[key])
-        return cls(**kwargs)
+        return cls(**_coerce(kwargs))
+
+
+def _coerce(kwargs: dict) -> dict:
+    """Accept what people write: langs="en,es", rules_dirs="myrules" or a list of str; name unknown keys."""
+    known = {f.name for f in fields(Options)}
+    unknown = sorted(set(kwargs) - known)
+    if unknown:
+        raise TypeError(f"unknown cleaner option(s): {', '.join(unknown)}")
+    kwargs = dict(kwargs)
+    if isinstance(kwargs.get("langs"), str):
+        kwargs["langs"] = tuple(x.strip() for x in kwargs["langs"].split(",") if x.strip())
+    elif "langs" in kwargs:
+        kwargs["langs"] = tuple(kwargs["langs"])
+    if isinstance(kwargs.get("rules_dirs"), str | Path):
+        kwargs["rules_dirs"] = (kwargs["rules_dirs"],)
+    if "rules_dirs" in kwargs:
+        kwargs["rules_dirs"] = tuple(Path(p) for p in kwargs["rules_dirs"])
+    return kwargs

@@ -42,8 +42,6 @@ def test_langs_may_be_given_as_a_comma_separated_string():
     assert Cleaner(langs="es, fr").options.langs == ("es", "fr")
 
 
-@pytest.mark.xfail(reason="with an Options object, keyword changes skip from_kwargs: langs='es' becomes the letters "
-                          "{'e','s'} and a Spanish document is dropped", strict=True)
 def test_langs_as_a_string_works_with_an_options_object_too():
     result = Cleaner(Options(), langs="es").clean(lines(ES[0], ES[1]))
     assert not result.removed
