@@ -26,8 +26,10 @@ class BoilerplateRules(Step):
                     if found is None:
                         continue
                     if rule.action == "prefix":
-                        if self._remove_prefix(doc, i, rule, found.end()):
-                            i += 1  # the prefix now stands at i, the rest of the paragraph at i + 1
+                        if found.end() == 0:
+                            continue  # an empty prefix removes nothing
+                        # the prefix now stands at i and the rest at i + 1, which the loop checks next
+                        self._remove_prefix(doc, i, rule, found.end())
                     else:
                         self._mark(doc, p, rule, "")
                         if rule.action == "block":
