@@ -9,10 +9,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from .api import Cleaner
+from .decode import DecodeError
+from .document import Failure
 from .explain import render
 from .options import Options
 from .reading import InputError, Source, read
@@ -89,12 +92,12 @@ def clean(
             summary = clean_corpus(input, output, options, workers or os.cpu_count(), audit,
                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
     except (InputError, RuleError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
     if not quiet:
         _print_summary(summary)
     for doc_id, error in summary.failures:
-        err.print(f"[red]failed:[/red] {doc_id}: {error}")
+        err.print(f"[red]failed:[/red] {escape(doc_id)}: {escape(error)}")
     raise typer.Exit(1 if summary.failed else 0)
 
 
@@ -116,14 +119,18 @@ def explain(
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
     console = Console()
     source = Source(file, file.name)
     failed = False
-    for item in read(source, options.html_favor_recall):
+    try:
+        items = list(read(source, options.html_favor_recall))
+    except (DecodeError, OSError) as exc:
+        items = [Failure(file.name, str(exc))]
+    for item in items:
         if not hasattr(item, "paragraphs"):
-            err.print(f"[red]failed:[/red] {item.id}: {item.error}")
+            err.print(f"[red]failed:[/red] {escape(item.id)}: {escape(item.error)}")
             failed = True
             continue
         render(cleaner.clean(item).document, console)

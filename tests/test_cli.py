@@ -62,8 +62,6 @@ def test_a_failed_document_makes_the_exit_code_1_and_the_others_are_written(corp
     assert (out / "a.txt").exists() and (out / "c.txt").exists() and not (out / "b.txt").exists()
 
 
-@pytest.mark.xfail(reason="failure messages go through rich markup: '[draft]' in a file name is swallowed, "
-                          "so the wrong file name is printed", strict=True)
 def test_a_failed_document_is_named_as_it_is_even_with_brackets(corpus, clean_run):
     src = corpus({"notes [draft].txt": b"\x00\x01\x02 not text"})
     out, result = clean_run(src)
@@ -122,8 +120,6 @@ def test_explain_shows_a_document_removed_whole(corpus, cli):
     assert "REMOVED WHOLE by language/lang-filter: language en not in es" in result.output
 
 
-@pytest.mark.xfail(reason="explain expects read() to yield a Failure, but a binary text file raises DecodeError: "
-                          "a traceback instead of 'failed: ...'", strict=True)
 def test_explain_of_a_binary_file_says_it_failed(corpus, cli):
     src = corpus({"blob.txt": b"\x00\x00\x00\x00"})
     result = cli("explain", src / "blob.txt")
