@@ -112,8 +112,9 @@ def _main_region(kept: list[Paragraph], classes: list[str], min_good_share: floa
     """From the first to the last confident paragraph: the page's main text and what lies inside it.
 
     Lists, prices, captions and short lines between two good paragraphs belong to the main
-    text far more often than not; navigation and footers sit outside it. A page with no
-    good paragraph uses its near-good ones; a page with neither is left to the other steps.
+    text far more often than not; navigation and footers sit outside it. A page whose good
+    paragraphs hold less than `min_good_share` of its characters (or that has none) is all
+    one region, left to the other steps.
     """
     found = [i for i, c in enumerate(classes) if c == GOOD]
     good_chars = sum(len(kept[i].text) for i in found)

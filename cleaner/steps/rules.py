@@ -51,20 +51,19 @@ class BoilerplateRules(Step):
                 break
             self._mark(doc, p, rule, "in the block under a boilerplate heading")
 
-    def _remove_prefix(self, doc: Document, index: int, rule: Rule, flat_end: int) -> bool:
-        """Split the paragraph in two and mark the first part; False when nothing is left."""
+    def _remove_prefix(self, doc: Document, index: int, rule: Rule, flat_end: int) -> None:
+        """Split the paragraph in two and mark the first part (the whole of it when nothing is left)."""
         p = doc.paragraphs[index]
         cut = _raw_offset(p.text, flat_end)
         rest = p.text[cut:].lstrip()
         if not rest:
             self._mark(doc, p, rule, "")
-            return False
+            return
         cut = len(p.text) - len(rest)
         head = Paragraph(p.text[:cut].rstrip(), p.start, p.start + cut)
         tail = Paragraph(rest, p.start + cut, p.end, features=p.features)
         doc.paragraphs[index: index + 1] = [head, tail]
         self._mark(doc, head, rule, "prefix of the paragraph")
-        return True
 
 
 def _raw_offset(text: str, flat_end: int) -> int:
