@@ -36,6 +36,14 @@ class Options:
     foreign_min_confidence: float = 0.99
     # HTML: let trafilatura favour recall, our filters then take care of precision
     html_favor_recall: bool = True
+    # inputs: JSON lines and Parquet fields holding the text and the id (datatrove's and dolma's names)
+    text_field: str = "text"
+    id_field: str = "id"
+    # hostile input: a page whose extraction takes longer fails (seconds; 0: no limit), a document
+    # (file, line, record) larger than this fails, and a rule match taking longer counts as no match
+    html_timeout: float = 30.0
+    max_document_bytes: int = 64 << 20
+    rule_timeout: float = 0.5
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Options:
