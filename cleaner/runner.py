@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import tempfile
 import time
 from collections import deque
@@ -42,10 +43,24 @@ _local_steps: list[Step] = []
 _options = Options()
 
 
-def _start_worker(options: Options) -> None:
+def _start_worker(options: Options, parent: int | None = None) -> None:
     global _local_steps, _options
+    if parent is not None:
+        _die_with(parent)
     _options = options
     _local_steps = split(build_steps(options))[0]
+
+
+def _die_with(parent: int) -> None:
+    """A killed run must not leave its workers behind (they would wait on the pool's queue for ever)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux only
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the run died before prctl took effect
+        os._exit(1)
 
 
 def _clean_batch(batch: list[Raw | Failure]) -> list[Document | Failure]:
@@ -144,7 +159,7 @@ def _pass_one(sources: list[Source], options: Options, workers: int | None,
         for index, batch in enumerate(todo):
             yield batch, _done(state, index, None, batch)
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options, os.getpid())) as pool:
         pending: deque = deque()
         for index, batch in enumerate(todo):
             future = None if state.has(index) else pool.submit(_clean_batch, batch)
