@@ -92,7 +92,7 @@ def clean(
                                    progress=lambda done, total: bar.update(task, description=f"cleaning {done / 1e6:.0f} MB"),
                                    resume=resume, manifest_path=manifest)
     except (InputError, RuleError, ResumeError, MissingExtra) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
     if not quiet:
         _print_summary(summary)
@@ -139,7 +139,7 @@ def rules_check(folder: Path = typer.Argument(..., help="A folder of rule files 
     Exit code 0 when all are good, 1 otherwise."""
     loaded, problems = check_folder(folder)
     for problem in problems:
-        err.print(f"[red]error:[/red] {problem}", markup=True, highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
     err.print(f"{len(loaded)} rule(s) good, {len(problems)} problem(s)")
     raise typer.Exit(1 if problems else 0)
 

@@ -91,7 +91,8 @@ def test_truncated_compressed_jsonl_keeps_what_it_read_and_records_the_rest(tmp_
 
 
 def test_jsonl_output_folder_mirrors_records_one_file_each(tmp_path):
-    jsonl(tmp_path / "in" / "part.jsonl", records(2)) if (tmp_path / "in").mkdir() is None else None
+    (tmp_path / "in").mkdir()
+    jsonl(tmp_path / "in" / "part.jsonl", records(2))
     clean_corpus(tmp_path / "in", tmp_path / "out", FAST, workers=1)
     assert sorted(p.name for p in (tmp_path / "out" / "part").iterdir()) == ["000001.txt", "000002.txt"]
 
