@@ -11,6 +11,7 @@ a killed run resumes from its saved chunks (see resume.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -113,7 +114,8 @@ def clean_corpus(
     tail = split(build_steps(options))[1]
     corpus_steps = [s for s in tail if isinstance(s, CorpusStep)]
     summary = Summary()
-    with tempfile.TemporaryDirectory(prefix="cleaner-state-") as scratch:
+    # standard output has no folder to keep state in: a temporary one (removed even on error) serves
+    with contextlib.nullcontext(None) if state_folder else tempfile.TemporaryDirectory(prefix="cleaner-state-") as scratch:
         state = RunState(state_folder or Path(scratch) / "state", fingerprint(sources, options, str(output)),
                          resume and state_folder is not None)
         chunks = 0
