@@ -74,7 +74,7 @@ class Cleaner:
         """Save what corpus steps keep for later runs (the dedup index, when `dedup_index` is set)."""
         for step in self.steps:
             if isinstance(step, CorpusStep):
-                step.save_state(None)
+                step.save_state()
 
 
 

@@ -7,9 +7,10 @@ import tempfile
 from pathlib import Path
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, tmp_dir: Path | None = None) -> None:
+    """`tmp_dir` (same file system) keeps the half-written file out of the output folders."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=tmp_dir or path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -22,11 +23,11 @@ def write_text(path: Path, text: str) -> None:
 class AtomicWriter:
     """A text file written line by line that only appears, complete, on `commit()`."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, tmp_dir: Path | None = None, binary: bool = False):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=tmp_dir or self.path.parent)
+        self.handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, text: str) -> None:
         self.handle.write(text)

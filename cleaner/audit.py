@@ -16,13 +16,27 @@ def removal_records(doc: Document) -> list[dict]:
     ]
 
 
+def note_records(doc: Document) -> list[dict]:
+    """What happened to a document besides removals: bytes replaced on decoding, rules timed out."""
+    out = []
+    if doc.meta.get("undecodable_chars"):
+        out.append({"doc": doc.id, "paragraph": None, "step": "decode", "rule": "undecodable-bytes",
+                    "reason": "undecodable bytes replaced by U+FFFD", "count": doc.meta["undecodable_chars"],
+                    "encoding": doc.meta.get("encoding", "utf-8")})
+    for rule in doc.meta.get("rule_timeouts", ()):
+        out.append({"doc": doc.id, "paragraph": None, "step": "rules", "rule": rule,
+                    "reason": "rule match timed out; rule skipped for this document"})
+    return out
+
+
 def manifest_entry(item: Document | Failure, output: str) -> dict:
     if isinstance(item, Failure):
         return {"doc": item.id, "status": "failed", "error": item.error}
+    notes = {k: item.meta[k] for k in ("undecodable_chars", "rule_timeouts") if item.meta.get(k)}
     if item.removed is not None:
         return {"doc": item.id, "status": "removed", "reason": item.removed.reason,
-                "step": item.removed.step, "lang": item.lang}
+                "step": item.removed.step, "lang": item.lang, **notes}
     return {"doc": item.id, "status": "written", "output": output, "lang": item.lang,
             "lang_confidence": item.lang_confidence,
             "paragraphs_kept": len(item.kept_paragraphs),
-            "paragraphs_removed": len(item.paragraphs) - len(item.kept_paragraphs)}
+            "paragraphs_removed": len(item.paragraphs) - len(item.kept_paragraphs), **notes}

@@ -21,12 +21,13 @@ from .steps import (
 )
 
 NOTHING_LEFT = Removal("chain", "nothing left after cleaning", "empty")
+EMPTY_INPUT = Removal("chain", "empty document", "empty-input")
 
 
 def build_steps(options: Options) -> list[Step]:
     steps: list[Step] = [DetectLanguage(options.lang_min_letters, engine=options.lang_engine)]
     if options.rules:
-        steps.append(BoilerplateRules(load_rules(options.rules_dirs)))
+        steps.append(BoilerplateRules(load_rules(options.rules_dirs), options.rule_timeout))
     if options.context:
         steps.append(SandwichedLines())
     if options.content:
@@ -68,5 +69,5 @@ def run_steps(steps: list[Step], doc: Document) -> Document:
 def finish(doc: Document) -> Document:
     """The chain's own bookkeeping: a document with nothing kept is removed as a whole."""
     if doc.removed is None and not doc.kept_paragraphs:
-        doc.removed = NOTHING_LEFT
+        doc.removed = NOTHING_LEFT if doc.paragraphs else EMPTY_INPUT
     return doc

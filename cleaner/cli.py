@@ -10,21 +10,26 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from .api import Cleaner
 from .decode import DecodeError
 from .document import Failure
 from .explain import render
+from .formats import MissingExtra
 from .options import Options
 from .reading import InputError, Source, read
+from .resume import ResumeError
+from .rulecheck import check_folder
 from .rules import RuleError
 from .runner import clean_corpus
 from .summary import Summary
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Strip boilerplate from scraped web documents, with an audit of every removal.")
+rules_app = typer.Typer(no_args_is_help=True, help="Work with rule files.")
+app.add_typer(rules_app, name="rules")
 err = Console(stderr=True)
 
 
@@ -35,12 +40,12 @@ class KeepCopy(StrEnum):
 
 def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool,
              no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool,
-             keep_foreign: bool = False) -> Options:
+             keep_foreign: bool = False, **more) -> Options:
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
         rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
-        foreign_paragraphs=not keep_foreign,
+        foreign_paragraphs=not keep_foreign, **more,
     )
 
 
@@ -60,8 +65,10 @@ KEEP_FOREIGN = typer.Option(False, "--keep-foreign-paragraphs",
 
 @app.command()
 def clean(
-    input: Path = typer.Argument(..., help="A file, or a folder walked recursively (.txt .md .html .htm .jsonl)."),
-    output: Path = typer.Argument(..., help="Folder for the clean texts: rel/path/name.ext becomes rel/path/name.txt."),
+    input: Path = typer.Argument(..., help="A file, or a folder walked recursively (.txt .md .html .htm, .jsonl[.gz|.zst], "
+                                           ".parquet, .warc[.gz]); '-' reads JSON lines from standard input."),
+    output: Path = typer.Argument(..., help="A folder (rel/path/name.ext becomes rel/path/name.txt), a .jsonl or .parquet "
+                                            "file, or '-' for JSON lines on standard output."),
     lang: str = LANG,
     workers: int = typer.Option(0, "--workers", min=0, help="Worker processes. Default (0): all cores."),
     rules: list[Path] = RULES,
@@ -72,27 +79,37 @@ def clean(
     no_content: bool = NO_CONTENT,
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
-    audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines). Default: OUTPUT/cleaner-audit.jsonl."),
+    audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines). Default: OUTPUT/cleaner-audit.jsonl "
+                                                     "(OUTPUT.audit.jsonl beside a file; none for '-')."),
+    manifest: Path = typer.Option(None, "--manifest", help="Where to write the run manifest. Default: OUTPUT/cleaner-manifest.jsonl "
+                                                           "(OUTPUT.manifest.jsonl beside a file; none for '-')."),
     keep: KeepCopy = typer.Option(KeepCopy.first, "--keep", help="Which copy of near-duplicate paragraphs to keep."),
     index: Path = typer.Option(None, "--index", help="Index of kept paragraphs, read before and saved after the run, so a "
-                                                   "later run removes duplicates of them. Default: OUTPUT/cleaner-dedup-index.npz."),
+                                                   "later run removes duplicates of them. Default: OUTPUT/cleaner-dedup-index.npz "
+                                                   "(OUTPUT.dedup-index.npz beside a file; none for '-')."),
     no_dedup_boilerplate: bool = typer.Option(False, "--no-dedup-boilerplate", help="Keep one copy of paragraphs found in "
                                               "many documents instead of removing them all as boilerplate."),
+    text_field: str = typer.Option("text", "--text-field", help="JSON lines / Parquet field holding the text."),
+    id_field: str = typer.Option("id", "--id-field", help="JSON lines / Parquet field holding the document id."),
+    html_timeout: float = typer.Option(30.0, "--html-timeout", min=0, help="Seconds HTML extraction may take per page (0: no limit)."),
+    resume: bool = typer.Option(False, "--resume", help="Finish the work of an interrupted run into the same OUTPUT."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
-    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign)
+    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
+                       text_field=text_field, id_field=id_field, html_timeout=html_timeout)
     options = options.with_(dedup_keep=keep.value, dedup_index=index,
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
     show = not quiet and err.is_terminal
     try:
-        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not show) as bar:
+        with Progress("[progress.description]{task.description}", BarColumn(), TimeElapsedColumn(),
+                      console=err, disable=not show) as bar:
             task = bar.add_task("cleaning", total=None)
-            summary = clean_corpus(input, output, options, workers or os.cpu_count(), audit,
-                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
-    except (InputError, RuleError) as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+            summary = clean_corpus(str(input), str(output), options, workers or os.cpu_count(), audit,
+                                   progress=lambda done, total: bar.update(task, description=f"cleaning {done / 1e6:.0f} MB"),
+                                   resume=resume, manifest_path=manifest)
+    except (InputError, RuleError, ResumeError, MissingExtra) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
     if not quiet:
         _print_summary(summary)
@@ -125,7 +142,7 @@ def explain(
     source = Source(file, file.name)
     failed = False
     try:
-        items = list(read(source, options.html_favor_recall))
+        items = list(read(source, options))
     except (DecodeError, OSError) as exc:
         items = [Failure(file.name, str(exc))]
     for item in items:
@@ -135,6 +152,17 @@ def explain(
             continue
         render(cleaner.clean(item).document, console)
     raise typer.Exit(1 if failed else 0)
+
+
+@rules_app.command("check")
+def rules_check(folder: Path = typer.Argument(..., help="A folder of rule files (*.yaml).")) -> None:
+    """Validate every rule file in FOLDER: YAML syntax, keys, patterns, duplicate ids, runaway backtracking.
+    Exit code 0 when all are good, 1 otherwise."""
+    loaded, problems = check_folder(folder)
+    for problem in problems:
+        err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+    err.print(f"{len(loaded)} rule(s) good, {len(problems)} problem(s)")
+    raise typer.Exit(1 if problems else 0)
 
 
 def _print_summary(s: Summary) -> None:

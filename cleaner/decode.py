@@ -29,7 +29,8 @@ class Decoded:
     replaced: int = 0  # characters that could not be decoded and were replaced by U+FFFD
 
 
-def decode(data: bytes, html: bool = False) -> Decoded:
+def decode(data: bytes, html: bool = False, declared: str = "") -> Decoded:
+    """`declared`: a charset stated outside the bytes (an HTTP header), tried after strict UTF-8."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _lenient(data, encoding)
@@ -39,15 +40,16 @@ def decode(data: bytes, html: bool = False) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    names = [declared] if declared else []
     if html:
-        declared = _DECLARED.search(data[:4096])
-        if declared:
-            name = declared.group(1).decode("ascii", "replace")
-            try:
-                codecs.lookup(name)
-                return _lenient(data, name)
-            except LookupError:
-                pass
+        found = _DECLARED.search(data[:4096])
+        if found:
+            names.append(found.group(1).decode("ascii", "replace"))
+    for name in names:
+        try:
+            return _lenient(data, name)
+        except LookupError:  # unknown, or not a text encoding (rot13, base64...)
+            continue
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and best.encoding:
         return _lenient(data, best.encoding)

@@ -27,8 +27,8 @@ class Options:
     # a near-duplicate cluster in at least this many documents is boilerplate, removed from
     # every copy (the first too); 0 turns this off
     dedup_boilerplate_docs: int = 20
-    # the saved index of kept paragraphs; None: OUTPUT/cleaner-dedup-index.npz in a corpus run,
-    # not saved by the library
+    # the saved index of kept paragraphs; None: in a corpus run OUTPUT/cleaner-dedup-index.npz
+    # (OUTPUT.dedup-index.npz beside a file output, none for standard output); not saved by the library
     dedup_index: Path | None = None
     # a line repeated across at least this many documents of one site is boilerplate
     repeated_min_docs: int = 4
@@ -46,6 +46,14 @@ class Options:
     html_favor_recall: bool = True
     # run the content classifier on trafilatura's extraction too (it has already chosen the main text)
     content_on_extracted_html: bool = False
+    # inputs: JSON lines and Parquet fields holding the text and the id (datatrove's and dolma's names)
+    text_field: str = "text"
+    id_field: str = "id"
+    # hostile input: a page whose extraction takes longer fails (seconds; 0: no limit), a document
+    # (file, line, record) larger than this fails, and a rule match taking longer counts as no match
+    html_timeout: float = 30.0
+    max_document_bytes: int = 64 << 20
+    rule_timeout: float = 0.5
     extra: dict = field(default_factory=dict)
 
     def with_(self, **changes) -> Options:

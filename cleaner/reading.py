@@ -1,57 +1,30 @@
-"""Find input files, name their outputs, and read them into documents."""
+"""Find inputs, name their outputs, and turn raw documents into segmented Documents."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from .decode import decode
+from .decode import DecodeError, decode
 from .document import Document, Failure
 from .extract import extract_page, host, page_url
+from .formats import Raw, Source, raw_items
+from .formats.base import STDIN, kind_of
+from .options import Options
 from .segment import paragraphs
+from .timelimit import TimeLimitExceeded, time_limit
 
-TEXT_SUFFIXES = {".txt", ".md"}
-HTML_SUFFIXES = {".html", ".htm"}
-JSONL_SUFFIXES = {".jsonl"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+__all__ = ["InputError", "Source", "check_collisions", "discover", "from_bytes", "from_text", "read", "to_document"]
 
 
 class InputError(ValueError):
     """The input as a whole cannot be used (missing, colliding outputs); nothing was written."""
 
 
-@dataclass(frozen=True)
-class Source:
-    """One input file; `rel` is its path relative to the input root, with '/' separators."""
-
-    path: Path
-    rel: str
-
-    @property
-    def kind(self) -> str:
-        suffix = self.path.suffix.lower()
-        if suffix in HTML_SUFFIXES:
-            return "html"
-        if suffix in JSONL_SUFFIXES:
-            return "jsonl"
-        return "text"
-
-    @property
-    def output(self) -> str:
-        """`rel/path/name.ext` -> `rel/path/name.txt`; JSON lines get a folder of their records."""
-        stem = str(PurePosixPath(self.rel).with_suffix(""))
-        return stem + "/" if self.kind == "jsonl" else stem + ".txt"
-
-    @property
-    def site(self) -> str:
-        """Pages from one input folder are taken to be one site unless a URL says otherwise."""
-        return str(PurePosixPath(self.rel).parent)
-
-
 def discover(root: Path) -> list[Source]:
-    """Input files under a folder (recursively, in sorted order), or the one file given."""
+    """Input files under a folder (recursively, in sorted order), the one file given, or `-` (stdin)."""
+    if str(root) == STDIN:
+        return [Source(Path(STDIN), "stdin")]
     root = Path(root)
     if root.is_file():
         return [Source(root, root.name)]
@@ -60,7 +33,7 @@ def discover(root: Path) -> list[Source]:
     found = [
         Source(p, p.relative_to(root).as_posix())
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.suffix.lower() in SUFFIXES
+        if p.is_file() and kind_of(p.name)
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     ]
     check_collisions(found)
@@ -83,14 +56,32 @@ def check_collisions(sources: list[Source]) -> None:
         raise InputError("output names collide; nothing was written:\n  " + "\n  ".join(clashes))
 
 
-def read(source: Source, favor_recall: bool = True) -> Iterator[Document | Failure]:
-    data = source.path.read_bytes()
-    if source.kind == "jsonl":
-        yield from _read_jsonl(source, data)
-        return
-    doc = from_bytes(data, source.rel, source.kind, site=source.site, favor_recall=favor_recall)
-    doc.output = source.output
-    yield doc
+def read(source: Source, options: Options | None = None) -> Iterator[Document | Failure]:
+    """Every document of one input, read, decoded, extracted and segmented (not cleaned)."""
+    options = options or Options()
+    for item in raw_items(source, options):
+        yield item if isinstance(item, Failure) else to_document(item, options)
+
+
+def to_document(raw: Raw, options: Options) -> Document | Failure:
+    """Decode, extract (under the HTML time limit) and segment; what cannot be done is a Failure."""
+    try:
+        if raw.data is not None:
+            decoded = decode(raw.data, html=raw.kind == "html", declared=raw.encoding)
+            text, meta = decoded.text, {**raw.meta, "encoding": decoded.encoding}
+            if decoded.replaced:
+                meta["undecodable_chars"] = decoded.replaced
+        else:
+            text, meta = raw.text or "", raw.meta
+        with time_limit(options.html_timeout if raw.kind == "html" else 0):
+            doc = from_text(text, raw.id, raw.kind, site=raw.site, source=raw.source,
+                            favor_recall=options.html_favor_recall, meta=meta)
+    except DecodeError as exc:
+        return Failure(raw.id, str(exc), raw.output)
+    except TimeLimitExceeded as exc:
+        return Failure(raw.id, f"HTML extraction {exc}", raw.output)
+    doc.output = raw.output
+    return doc
 
 
 def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
@@ -112,26 +103,3 @@ def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source
     doc = Document(id=doc_id, text=text, source=source, site=host(source) or site, meta=meta)
     doc.paragraphs = paragraphs(text)
     return doc
-
-
-def _read_jsonl(source: Source, data: bytes) -> Iterator[Document | Failure]:
-    text = decode(data).text
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        doc_id = f"{source.rel}:{number}"
-        output = f"{source.output}{number:06d}.txt"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Failure(doc_id, f"not valid JSON ({exc.msg})", output)
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield Failure(doc_id, "expected a JSON object with a string 'text' field", output)
-            continue
-        meta = {k: v for k, v in record.items() if k != "text"}
-        url = str(record.get("url") or "")
-        kind = "html" if record.get("format") == "html" else "text"
-        doc = from_text(record["text"], doc_id, kind, site=source.site, source=url, meta=meta)
-        doc.output = output
-        yield doc

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import regex
 import yaml
 
 from .textstats import collapse_space, words
@@ -39,7 +40,7 @@ class RuleError(ValueError):
 class Rule:
     id: str
     family: str
-    pattern: re.Pattern
+    pattern: regex.Pattern
     action: str = "line"
     langs: frozenset[str] = frozenset()
     max_words: int = 0
@@ -51,13 +52,18 @@ class Rule:
     def applies_to(self, lang: str) -> bool:
         return not self.langs or lang in self.langs or lang == "und"
 
-    def match(self, text: str) -> re.Match | None:
-        """Match against whitespace-collapsed text; prefix rules only at the start."""
+    def match(self, text: str, timeout: float | None = None) -> regex.Match | None:
+        """Match against whitespace-collapsed text; prefix rules only at the start.
+
+        Patterns are user data: with `timeout` (seconds) a match that backtracks for longer
+        raises TimeoutError instead of hanging the run.
+        """
         n = len(words(text))
         if (self.max_words and n > self.max_words) or n < self.min_words:
             return None
         flat = collapse_space(text)
-        return self.pattern.match(flat) if self.action == "prefix" else self.pattern.search(flat)
+        find = self.pattern.match if self.action == "prefix" else self.pattern.search
+        return find(flat, timeout=timeout or None)
 
 
 def default_rules_dir() -> Path:
@@ -91,7 +97,8 @@ def load_rules(extra_dirs: tuple[Path, ...] = ()) -> list[Rule]:
     return rules
 
 
-def load_file(path: Path) -> list[Rule]:
+def load_file(path: Path, errors: list[str] | None = None) -> list[Rule]:
+    """The rules of one file; with `errors`, a bad rule is reported there and the others still load."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -104,8 +111,15 @@ def load_file(path: Path) -> list[Rule]:
         raise RuleError(f"{path}: expected a mapping with a 'rules' list")
     family = str(data.get("family") or path.stem)
     lines = _rule_lines(path)
-    return [_parse(entry, family, str(data.get("reason", family)), path, lines, i)
-            for i, entry in enumerate(data["rules"])]
+    rules = []
+    for i, entry in enumerate(data["rules"]):
+        try:
+            rules.append(_parse(entry, family, str(data.get("reason", family)), path, lines, i))
+        except RuleError as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
+    return rules
 
 
 def _rule_lines(path: Path) -> list[int]:
@@ -134,9 +148,9 @@ def _parse(entry, family: str, reason: str, path: Path, lines: list[int], index:
         raise RuleError(f"{label}: action must be one of {', '.join(ACTIONS)}, not {action!r}")
     if not isinstance(entry.get("pattern"), str) or not entry["pattern"]:
         raise RuleError(f"{label}: needs a non-empty 'pattern'")
-    try:
-        pattern = re.compile(entry["pattern"], re.IGNORECASE)
-    except re.error as exc:
+    try:  # the `regex` module: re's syntax (V0), plus a time limit per match
+        pattern = regex.compile(entry["pattern"], regex.IGNORECASE | regex.V0)
+    except (regex.error, ValueError, OverflowError) as exc:
         raise RuleError(f"{label}: bad pattern: {exc}") from None
     langs = entry.get("langs") or []
     if isinstance(langs, str):

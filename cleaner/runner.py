@@ -1,139 +1,239 @@
 """A corpus run: per-document steps in worker processes, corpus steps in input order.
 
-Pass 1 reads each input file and runs the per-document steps in a pool (results come back
-in input order, whatever the number of workers); the driver observes every document for the
-corpus steps and spools it to disk. Pass 2 replays the spool: corpus steps apply, documents
-are written. Memory stays bounded by the corpus steps' own state, not by the corpus.
+Pass 1 streams the inputs as batches of raw documents (a batch never exceeds `BATCH_DOCS`
+documents or `BATCH_BYTES` bytes, and only a few are in flight), decodes, extracts and runs the
+per-document steps in a pool (results come back in input order, whatever the number of
+workers); the driver observes every document for the corpus steps (the near-duplicate step
+notes each paragraph's cluster then) and saves each batch's results as a chunk in the run's
+state folder. Pass 2 replays the chunks: corpus steps apply,
+documents are written. Memory stays bounded by the corpus steps' own state, not by the corpus;
+a killed run resumes from its saved chunks (see resume.py): they are observed again, so the
+corpus steps' state is rebuilt in the same order as in an uninterrupted run.
+
+Corpus steps may keep state between runs (the dedup index): loaded before pass 1, saved only
+after every output is written, so a crashed run leaves the previous state in place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import pickle
+import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
-from .atomic import AtomicWriter, write_text
-from .audit import manifest_entry, removal_records
+from .atomic import AtomicWriter
+from .audit import manifest_entry, note_records, removal_records
 from .chain import build_steps, finish, run_steps, split
-from .decode import DecodeError
 from .document import Document, Failure
+from .formats import Raw, Source, raw_items
 from .options import Options
-from .reading import Source, discover, read
+from .reading import discover, to_document
+from .resume import RunState, fingerprint
 from .steps import CorpusStep, Step
+from .steps.dedup import INDEX_NAME
 from .summary import Summary
+from .writers import STDOUT, open_writer, output_kind
 
 AUDIT_NAME = "cleaner-audit.jsonl"
 MANIFEST_NAME = "cleaner-manifest.jsonl"
+STATE_NAME = ".cleaner-state"
+BATCH_DOCS = 64
+BATCH_BYTES = 4 << 20
 
 _local_steps: list[Step] = []
 _options = Options()
 
 
-def _start_worker(options: Options) -> None:
+def _start_worker(options: Options, parent: int | None = None) -> None:
     global _local_steps, _options
+    if parent is not None:
+        _die_with(parent)
     _options = options
     _local_steps = split(build_steps(options))[0]
 
 
-def _clean_source(source: Source) -> tuple[int, list[Document | Failure]]:
-    """Read one input file and run the per-document steps; every failure is caught and named."""
-    items: list[Document | Failure] = []
+def _die_with(parent: int) -> None:
+    """A killed run must not leave its workers behind (they would wait on the pool's queue for ever)."""
     try:
-        size = source.path.stat().st_size
-        for item in read(source, _options.html_favor_recall):
-            if isinstance(item, Document):
-                try:
-                    run_steps(_local_steps, item)
-                except Exception as exc:  # one bad document must not stop the run
-                    item = Failure(item.id, f"{type(exc).__name__}: {exc}", item.output)
-            items.append(item)
-    except DecodeError as exc:
-        return 0, [Failure(source.rel, str(exc), source.output)]
-    except Exception as exc:
-        return 0, [*items, Failure(source.rel, f"{type(exc).__name__}: {exc}", source.output)]
-    return size, items
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux only
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the run died before prctl took effect
+        os._exit(1)
+
+
+def _clean_batch(batch: list[Raw | Failure]) -> list[Document | Failure]:
+    """Decode, extract and run the per-document steps; every failure is caught and named."""
+    return [_clean_one(raw) for raw in batch]
+
+
+def _clean_one(raw: Raw | Failure) -> Document | Failure:
+    if isinstance(raw, Failure):
+        return raw
+    try:
+        item = to_document(raw, _options)
+        if isinstance(item, Document):
+            run_steps(_local_steps, item)
+        return item
+    except Exception as exc:  # one bad document must not stop the run
+        return Failure(raw.id, f"{type(exc).__name__}: {exc}", raw.output)
+
+
+class SidePaths(NamedTuple):
+    audit: Path | None
+    manifest: Path | None
+    state: Path | None  # the run's resumable state, removed once the run completes
+    index: Path | None  # the dedup index kept for later runs
+
+
+def side_paths(output: Path | str) -> SidePaths:
+    """Default side files of an output: inside a folder, beside a file, none for standard output."""
+    kind = output_kind(output)
+    if kind == "stdout":
+        return SidePaths(None, None, None, None)
+    output = Path(output)
+    if kind == "folder":
+        return SidePaths(output / AUDIT_NAME, output / MANIFEST_NAME, output / STATE_NAME, output / INDEX_NAME)
+    return SidePaths(output.with_name(f"{output.name}.audit.jsonl"), output.with_name(f"{output.name}.manifest.jsonl"),
+                     output.with_name(f".{output.name}{STATE_NAME}"), output.with_name(f"{output.name}.dedup-index.npz"))
 
 
 def clean_corpus(
-    input_path: Path,
-    output_dir: Path,
+    input_path: Path | str,
+    output: Path | str,
     options: Options | None = None,
     workers: int | None = None,
     audit_path: Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    resume: bool = False,
+    manifest_path: Path | None = None,
 ) -> Summary:
+    """Clean INPUT (folder, file, or "-" for JSON lines on stdin) into OUTPUT (folder, .jsonl,
+    .parquet, or "-" for JSON lines on stdout). With `resume`, finish a killed run's work."""
     options = options or Options()
     started = time.perf_counter()
-    sources = discover(Path(input_path))
-    output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    sources = discover(input_path)
+    default_audit, default_manifest, state_folder, default_index = side_paths(output)
+    if output_kind(output) == "folder":
+        Path(output).mkdir(parents=True, exist_ok=True)
+    options = options.with_(dedup_index=options.dedup_index or default_index)
     tail = split(build_steps(options))[1]
     corpus_steps = [s for s in tail if isinstance(s, CorpusStep)]
-    for step in corpus_steps:
-        step.load_state(output_dir)
     summary = Summary()
-    with tempfile.TemporaryFile(dir=output_dir, prefix=".cleaner-spool-") as spool:
-        for done, (size, items) in enumerate(_pass_one(sources, options, workers), 1):
-            summary.bytes_in += size
+    # standard output has no folder to keep state in: a temporary one (removed even on error) serves
+    with contextlib.nullcontext(None) if state_folder else tempfile.TemporaryDirectory(prefix="cleaner-state-") as scratch:
+        state = RunState(state_folder or Path(scratch) / "state", fingerprint(sources, options, str(output)),
+                         resume and state_folder is not None)
+        for step in corpus_steps:
+            step.load_state(state.snapshot(step.name, step.state_path()))
+        chunks = 0
+        for index, (batch, items) in enumerate(_pass_one(sources, options, workers, state)):
+            chunks += 1
+            summary.bytes_in += sum(raw.size for raw in batch if isinstance(raw, Raw))
             for item in items:
                 if isinstance(item, Document) and item.removed is None:
                     for step in corpus_steps:
                         step.observe(item)
-                pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            if not state.has(index):  # saved after observe: pass 2 needs what observe noted
+                state.save(index, items)
             if progress:
-                progress(done, len(sources))
-        spool.seek(0)
-        _pass_two(_replay(spool), tail, output_dir, audit_path or output_dir / AUDIT_NAME, summary)
-    for step in corpus_steps:  # only once every output is written: a crash keeps the old state
-        step.save_state(output_dir)
+                progress(summary.bytes_in, None)
+        replay = (item for index in range(chunks) for item in state.load(index))
+        _pass_two(replay, tail, open_writer(output, options, state.tmp), audit_path or default_audit,
+                  manifest_path or default_manifest, state.tmp, summary)
+        for step in corpus_steps:  # only once every output is written: a crash keeps the old state
+            step.save_state()
+        state.remove()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _pass_one(sources: list[Source], options: Options, workers: int | None) -> Iterator[tuple[int, list]]:
+def batches(sources: list[Source], options: Options) -> Iterator[list[Raw | Failure]]:
+    """The inputs' raw documents in input order, grouped; the grouping depends on the input only."""
+    batch: list[Raw | Failure] = []
+    size = 0
+    for source in sources:
+        for raw in raw_items(source, options):
+            batch.append(raw)
+            size += raw.size if isinstance(raw, Raw) else 0
+            if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
+                yield batch
+                batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _pass_one(sources: list[Source], options: Options, workers: int | None,
+              state: RunState) -> Iterator[tuple[list, list[Document | Failure]]]:
+    """(raw batch, cleaned items) in input order; batches saved by an earlier run are loaded, not redone."""
     workers = max(1, workers or os.cpu_count() or 1)
-    if workers == 1 or len(sources) < 2:
+    todo = batches(sources, options)
+    if workers == 1:
         _start_worker(options)
-        yield from map(_clean_source, sources)
+        for index, batch in enumerate(todo):
+            yield batch, _done(state, index, None, batch)
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options,)) as pool:
-        yield from pool.map(_clean_source, sources, chunksize=max(1, min(16, len(sources) // (workers * 8))))
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options, os.getpid())) as pool:
+        pending: deque = deque()
+        for index, batch in enumerate(todo):
+            future = None if state.has(index) else pool.submit(_clean_batch, batch)
+            pending.append((index, future, batch))
+            while len(pending) > workers * 3:
+                index, future, batch = pending.popleft()
+                yield batch, _done(state, index, future, batch)
+        while pending:
+            index, future, batch = pending.popleft()
+            yield batch, _done(state, index, future, batch)
 
 
-def _replay(spool) -> Iterator[Document | Failure]:
-    while True:
-        try:
-            yield pickle.load(spool)
-        except EOFError:
-            return
+def _done(state: RunState, index: int, future, batch: list) -> list[Document | Failure]:
+    if state.has(index):
+        state.reused += 1
+        return state.load(index)
+    return future.result() if future is not None else _clean_batch(batch)
 
 
-def _pass_two(items, tail: list[Step], output_dir: Path, audit_path: Path, summary: Summary) -> None:
-    audit = AtomicWriter(audit_path)
-    manifest = AtomicWriter(output_dir / MANIFEST_NAME)
+def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, audit_path: Path | None,
+              manifest_path: Path | None, tmp_dir: Path, summary: Summary) -> None:
+    audit = AtomicWriter(audit_path, tmp_dir) if audit_path else None
+    manifest = AtomicWriter(manifest_path, tmp_dir) if manifest_path else None
     try:
         for item in items:
+            records: list[dict] = []
             if isinstance(item, Document):
                 run_steps(tail, item)
                 finish(item)
-                target = output_dir / item.output
                 if item.removed is None:
-                    write_text(target, item.clean_text() + "\n")
+                    writer.write(item)
                 else:
-                    target.unlink(missing_ok=True)  # a stale file from an earlier run would lie
-                for record in removal_records(item):
-                    audit.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+                    writer.drop(item)
+                records = note_records(item) + removal_records(item)
+            else:
+                writer.drop(item)
+            if audit:
+                audit.write("".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records))
             summary.add(item)
-            manifest.write(json.dumps(manifest_entry(item, getattr(item, "output", "")),
-                                      ensure_ascii=False, sort_keys=True) + "\n")
+            if manifest:
+                manifest.write(json.dumps(manifest_entry(item, getattr(item, "output", "")),
+                                          ensure_ascii=False, sort_keys=True) + "\n")
     except BaseException:
-        audit.discard()
-        manifest.discard()
+        for f in (audit, manifest, writer):
+            if f:
+                f.discard()
         raise
-    audit.commit()
-    manifest.commit()
+    writer.commit()
+    for f in (audit, manifest):
+        if f:
+            f.commit()
+
+
+__all__ = ["AUDIT_NAME", "INDEX_NAME", "MANIFEST_NAME", "STDOUT", "clean_corpus", "side_paths"]

@@ -1,4 +1,4 @@
-"""Shared helpers: write a small corpus into tmp_path, run the CLI on it, read its JSON lines."""
+"""Shared helpers: small corpora written inline, the CLI as a user calls it, readers of a run's JSON lines."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cleaner.cli import app
+from cleaner.options import Options
+
+PROSE = ("The council of Harbour Town voted on Tuesday evening to fund a movable flood barrier at the mouth "
+         "of the old harbour, ending a debate that had divided residents for two winters. ")
+# a small, fast chain: the format tests are about reading and writing, not about boilerplate
+FAST = Options(content=False, dedup=False, repeated_lines=False)
 
 
 def _write(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -63,3 +69,21 @@ def read_jsonl(path: Path) -> list[dict]:
 @pytest.fixture
 def jsonl() -> Callable[[Path], list[dict]]:
     return read_jsonl
+
+
+def article(n: int) -> str:
+    return f"Story number {n}\n\n{PROSE * 2}\n\nIt was item {n} of the evening, and residents stayed late to hear it."
+
+
+def manifest(path: Path) -> list[dict]:
+    return read_jsonl(Path(path))
+
+
+def write_jsonl(path: Path, records: list) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+@pytest.fixture
+def fast() -> Options:
+    return FAST

@@ -80,8 +80,6 @@ def test_a_binary_file_is_recorded_as_failed_and_the_others_are_written(corpus, 
     assert manifest["good.txt"]["status"] == "written"
 
 
-@pytest.mark.xfail(reason="README says undecodable bytes are counted in the audit; the count stays in Document.meta "
-                          "and reaches neither the audit nor the manifest", strict=True)
 def test_undecodable_bytes_are_counted_in_the_audit_or_manifest(corpus, clean_run):
     src = corpus({"broken.txt": codecs.BOM_UTF8 + b"caf\xe9 " + lines(EN[0], EN[1]).encode("utf-8")})
     out, result = clean_run(src)

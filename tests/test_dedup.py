@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +121,35 @@ def test_cleaning_the_same_input_again_into_the_same_output_changes_nothing(tmp_
         clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_keep=keep), workers=1)
         assert (tmp_path / "out/a.txt").read_text() == f"{BUDGET}\n\n{HARBOUR}\n"
         assert (tmp_path / "out/b.txt").read_text() == f"{GARDEN}\n"
+
+
+def test_a_json_lines_output_keeps_its_index_beside_it(tmp_path):
+    write(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
+    write(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
+    clean_corpus(tmp_path / "old", tmp_path / "one.jsonl", ONLY_DEDUP, workers=1)
+    assert (tmp_path / "one.jsonl.dedup-index.npz").exists()
+    clean_corpus(tmp_path / "new", tmp_path / "one.jsonl", ONLY_DEDUP, workers=1)
+    [record] = [json.loads(line) for line in (tmp_path / "one.jsonl").read_text().splitlines()]
+    assert record["text"] == GARDEN
+
+
+def test_a_run_killed_after_saving_its_index_resumes_from_the_index_it_started_with(tmp_path, monkeypatch):
+    write(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
+    write(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
+    clean_corpus(tmp_path / "old", tmp_path / "out", ONLY_DEDUP, workers=1)
+    clean_corpus(tmp_path / "new", tmp_path / "out", ONLY_DEDUP, workers=1)
+    expected = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    clean_corpus(tmp_path / "old", tmp_path / "again", ONLY_DEDUP, workers=1)
+
+    def killed(self):  # the index is saved, then the run dies before removing its state
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("cleaner.resume.RunState.remove", killed)
+    with pytest.raises(KeyboardInterrupt):
+        clean_corpus(tmp_path / "new", tmp_path / "again", ONLY_DEDUP, workers=1)
+    monkeypatch.undo()
+    clean_corpus(tmp_path / "new", tmp_path / "again", ONLY_DEDUP, workers=1, resume=True)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "again").iterdir()} == expected
 
 
 def test_index_path_can_be_chosen(tmp_path):

@@ -85,8 +85,6 @@ def test_a_stale_output_of_a_document_now_removed_whole_is_deleted(tmp_path, cor
     assert (out / "other.txt").exists()
 
 
-@pytest.mark.xfail(reason="only documents removed whole unlink their old output; a document that now fails "
-                          "leaves the previous run's text beside a manifest saying it failed", strict=True)
 def test_a_stale_output_of_a_document_that_now_fails_is_deleted(tmp_path, corpus, clean_run):
     src = corpus({"story.txt": lines(EN[0], EN[1])})
     out, _ = clean_run(src)

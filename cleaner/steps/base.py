@@ -34,8 +34,12 @@ class CorpusStep(Step):
     def observe(self, doc: Document) -> None:
         pass
 
-    def load_state(self, output_dir: Path | None = None) -> None:
-        """Before a run: pick up what an earlier run saved (e.g. an index of kept paragraphs)."""
+    def state_path(self) -> Path | None:
+        """The file in which this step keeps what later runs should know (None: it keeps nothing)."""
+        return None
 
-    def save_state(self, output_dir: Path | None = None) -> None:
+    def load_state(self, path: Path | None) -> None:
+        """Before a corpus run: read what an earlier run saved at `path` (None: start empty)."""
+
+    def save_state(self) -> None:
         """After a run whose outputs are all written: save what a later run should know."""

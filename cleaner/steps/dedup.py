@@ -104,33 +104,40 @@ class NearDuplicateParagraphs(CorpusStep):
         self.keep, self.boilerplate_docs, self.short_min_words = keep, boilerplate_docs, short_min_words
         self.index_path = Path(index_path) if index_path else None
         self.index = MinHashIndex(num_perm, bands, rows, threshold)
-        self.loaded_from: Path | None = None
         self.earlier_docs: dict[str, int] = {}  # documents of earlier runs, by id
         self.reprocessed: set[int] = set()  # ... that this run cleans again
         self.same_ids_same_documents = False  # true in corpus runs (ids are input paths), not in streams
-        if self.index_path and self.index_path.exists():
-            self.load(self.index_path)
+        self.ready = False  # the saved index is read on first use, not in every worker that builds the chain
 
     # -- saved index ----------------------------------------------------------------------
     def load(self, path: Path) -> None:
         self.index = MinHashIndex.load(path, self.num_perm, self.threshold)
-        self.loaded_from = Path(path)
         self.earlier_docs = {self.index.document_name(n): n for n in range(len(self.index.name_ends))}
         self.reprocessed = set()
+        self.ready = True
 
-    def load_state(self, output_dir: Path | None = None) -> None:
-        path = self.index_path or (output_dir / INDEX_NAME if output_dir else None)
-        if path and path.exists() and self.loaded_from != path:
+    def _ready(self) -> None:
+        if not self.ready:
+            self.ready = True
+            if self.index_path and self.index_path.exists():
+                self.load(self.index_path)
+
+    def state_path(self) -> Path | None:
+        return self.index_path
+
+    def load_state(self, path: Path | None) -> None:
+        self.ready = True
+        if path is not None:
             self.load(path)
         self.same_ids_same_documents = True
 
-    def save_state(self, output_dir: Path | None = None) -> None:
-        path = self.index_path or (output_dir / INDEX_NAME if output_dir else None)
-        if path:
-            self.index.save(path)
+    def save_state(self) -> None:
+        if self.index_path:
+            self.index.save(self.index_path)
 
     # -- the two phases -------------------------------------------------------------------
     def observe(self, doc: Document) -> None:
+        self._ready()
         index = self.index
         longs, shorts = [], []
         for i, p in enumerate(doc.paragraphs):

@@ -11,8 +11,8 @@ from .base import Step
 class BoilerplateRules(Step):
     name = "rules"
 
-    def __init__(self, rules: list[Rule]):
-        self.rules = rules
+    def __init__(self, rules: list[Rule], timeout: float | None = None):
+        self.rules, self.timeout = rules, timeout
 
     def apply(self, doc: Document) -> None:
         rules = [r for r in self.rules if r.applies_to(doc.lang)]
@@ -21,8 +21,13 @@ class BoilerplateRules(Step):
         while i < len(paragraphs):
             p = paragraphs[i]
             if p.removed is None:
-                for rule in rules:
-                    found = rule.match(p.text)
+                for rule in list(rules):
+                    try:
+                        found = rule.match(p.text, self.timeout)
+                    except TimeoutError:  # a runaway pattern: off for this document, and said so
+                        rules.remove(rule)
+                        doc.meta.setdefault("rule_timeouts", []).append(rule.id)
+                        continue
                     if found is None:
                         continue
                     if rule.action == "prefix":

@@ -1,0 +1,96 @@
+"""A run's state folder, so that a killed run can be finished with `--resume`.
+
+Pass 1 (read, decode, extract, per-document steps: the expensive part) is saved in numbered
+chunks, each written whole (temp file, then rename) once its documents are done: a chunk on
+disk is a completed-documents marker. Pass 2 is cheap and order-dependent (the corpus steps
+must see every document, in input order), so a resumed run replays it from the first chunk
+and rewrites every output atomically: the result is byte-identical to an uninterrupted run.
+
+The folder is hidden in the output folder (`.cleaner-state/`, or `.NAME.cleaner-state/` beside
+a JSON lines or Parquet output) and removed once the run has completed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+from .formats import Source
+
+
+class ResumeError(ValueError):
+    """The state left by the interrupted run does not belong to this input and these options."""
+
+
+def fingerprint(sources: list[Source], options, output: str) -> str:
+    """What must not change between a run and its resumption: inputs (size, mtime), options, output."""
+    listing = [(s.rel, 0, 0) if s.is_stdin else (s.rel, s.path.stat().st_size, s.path.stat().st_mtime_ns)
+               for s in sources]
+    text = json.dumps([listing, asdict(options), output], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class RunState:
+    def __init__(self, folder: Path, fingerprint: str, resume: bool):
+        self.folder = Path(folder)
+        self.tmp = self.folder / "tmp"
+        stamp = self.folder / "fingerprint"
+        if self.folder.exists():
+            old = stamp.read_text() if stamp.exists() else ""
+            if resume and old and old != fingerprint:
+                raise ResumeError(f"{self.folder}: the interrupted run had other inputs or options; "
+                                  "run without --resume to start over")
+            if not resume or old != fingerprint:
+                shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)  # temp files of a killed run
+        self.tmp.mkdir()
+        if not stamp.exists():
+            stamp.write_text(fingerprint)
+        self.reused = 0
+
+    def _chunk(self, index: int) -> Path:
+        return self.folder / f"chunk-{index:07d}.pickle"
+
+    def has(self, index: int) -> bool:
+        return self._chunk(index).exists()
+
+    def save(self, index: int, items: list) -> None:
+        tmp = self.tmp / f"chunk-{index}.pickle"
+        with open(tmp, "wb") as handle:
+            pickle.dump(items, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self._chunk(index))
+
+    def load(self, index: int) -> list:
+        with open(self._chunk(index), "rb") as handle:
+            return pickle.load(handle)
+
+    def snapshot(self, name: str, path: Path | None) -> Path | None:
+        """What `path` held when this run first started: a hard link (or copy) kept in the state folder.
+
+        A resumed run reads the snapshot, not `path`, which the killed run may already have
+        replaced with its own result (a corpus step's saved index, say). None: `path` did not exist.
+        """
+        record = self.folder / f"snapshot-{name}"
+        if record.exists():
+            taken = record.read_text()
+            return self.folder / taken if taken else None
+        taken = self.folder / f"start-{name}"
+        taken.unlink(missing_ok=True)
+        if path is not None and path.exists():
+            try:
+                os.link(path, taken)
+            except OSError:  # another file system, or links not supported
+                shutil.copyfile(path, taken)
+        tmp = self.tmp / record.name
+        tmp.write_text(taken.name if taken.exists() else "")
+        os.replace(tmp, record)
+        return taken if taken.exists() else None
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,162 @@
+"""Where clean documents go: mirrored .txt files, one JSON lines file (or stdout), or Parquet.
+
+A writer receives the documents of pass 2 in input order; every file it makes appears whole
+on `commit()` or not at all (the temporary files live in the run's state folder).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from .atomic import AtomicWriter, write_text
+from .document import Document, Failure
+from .formats.streams import need
+from .options import Options
+
+STDOUT = "-"
+# what cleaner itself puts in a document's meta, as opposed to the input's own fields
+OWN_META = ("encoding", "undecodable_chars", "rule_timeouts")
+
+
+def output_kind(output: Path | str) -> str:
+    name = str(output)
+    if name == STDOUT:
+        return "stdout"
+    if name.lower().endswith(".jsonl"):
+        return "jsonl"
+    if name.lower().endswith(".parquet"):
+        return "parquet"
+    return "folder"
+
+
+def removal_counts(doc: Document) -> dict:
+    by_step = Counter(p.removed.step for p in doc.paragraphs if p.removed is not None)
+    return {"paragraphs_kept": len(doc.kept_paragraphs), "paragraphs_removed": sum(by_step.values()),
+            "chars_removed": sum(len(p.text) for p in doc.paragraphs if p.removed is not None),
+            "removed_by_step": dict(sorted(by_step.items()))}
+
+
+def record_of(doc: Document, options: Options) -> dict:
+    """The input's own fields, the clean text in the text field, and cleaner's facts under "cleaner"."""
+    record = {k: v for k, v in doc.meta.items() if k not in OWN_META}
+    record.setdefault(options.id_field, doc.id)
+    if doc.source:
+        record.setdefault("url", doc.source)
+    record[options.text_field] = doc.clean_text()
+    record["cleaner"] = {"lang": doc.lang, "lang_confidence": doc.lang_confidence, **removal_counts(doc),
+                         **{k: doc.meta[k] for k in OWN_META if k in doc.meta}}
+    return record
+
+
+def dumps(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, default=str) + "\n"
+
+
+class FolderWriter:
+    """`rel/path/name.ext` -> `OUT/rel/path/name.txt`, as the corpus was."""
+
+    def __init__(self, folder: Path, tmp_dir: Path | None = None):
+        self.folder, self.tmp_dir = Path(folder), tmp_dir
+
+    def write(self, doc: Document) -> None:
+        write_text(self.folder / doc.output, doc.clean_text() + "\n", self.tmp_dir)
+
+    def drop(self, item: Document | Failure) -> None:
+        if item.output.endswith(".txt"):
+            (self.folder / item.output).unlink(missing_ok=True)  # a stale file from an earlier run would lie
+
+    def commit(self) -> None:
+        pass
+
+    def discard(self) -> None:
+        pass
+
+
+class JsonlWriter:
+    """One JSON object per written document, to a file (atomically) or to standard output."""
+
+    def __init__(self, path: Path | str, options: Options, tmp_dir: Path | None = None):
+        self.options = options
+        self.file = None if str(path) == STDOUT else AtomicWriter(Path(path), tmp_dir)
+
+    def write(self, doc: Document) -> None:
+        line = dumps(record_of(doc, self.options))
+        if self.file is None:
+            sys.stdout.write(line)
+        else:
+            self.file.write(line)
+
+    def drop(self, item: Document | Failure) -> None:
+        pass
+
+    def commit(self) -> None:
+        if self.file is None:
+            sys.stdout.flush()
+        else:
+            self.file.commit()
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.discard()
+
+
+class ParquetWriter:
+    """Fixed columns; the input's other fields as one JSON column (their types vary by record)."""
+
+    BATCH = 1000
+
+    def __init__(self, path: Path, options: Options, tmp_dir: Path | None = None):
+        need("pyarrow", "parquet", "Parquet output")
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.pa, self.options, self.rows = pa, options, []
+        self.schema = pa.schema([
+            ("id", pa.string()), ("text", pa.string()), ("url", pa.string()), ("lang", pa.string()),
+            ("lang_confidence", pa.float64()), ("paragraphs_removed", pa.int64()), ("chars_removed", pa.int64()),
+            ("removed_by_step", pa.string()), ("fields", pa.string()),
+        ])
+        self.file = AtomicWriter(Path(path), tmp_dir, binary=True)
+        self.writer = pq.ParquetWriter(self.file.handle, self.schema)
+
+    def write(self, doc: Document) -> None:
+        counts = removal_counts(doc)
+        fields = {k: v for k, v in doc.meta.items() if k not in OWN_META and k != self.options.id_field}
+        self.rows.append({
+            "id": str(doc.meta.get(self.options.id_field, doc.id)), "text": doc.clean_text(), "url": doc.source,
+            "lang": doc.lang, "lang_confidence": doc.lang_confidence,
+            "paragraphs_removed": counts["paragraphs_removed"], "chars_removed": counts["chars_removed"],
+            "removed_by_step": json.dumps(counts["removed_by_step"]),
+            "fields": json.dumps(fields, ensure_ascii=False, default=str),
+        })
+        if len(self.rows) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.rows:
+            self.writer.write_table(self.pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def drop(self, item: Document | Failure) -> None:
+        pass
+
+    def commit(self) -> None:
+        self._flush()
+        self.writer.close()
+        self.file.commit()
+
+    def discard(self) -> None:
+        self.writer.close()
+        self.file.discard()
+
+
+def open_writer(output: Path | str, options: Options, tmp_dir: Path | None = None):
+    kind = output_kind(output)
+    if kind == "folder":
+        return FolderWriter(Path(output), tmp_dir)
+    if kind == "parquet":
+        return ParquetWriter(Path(output), options, tmp_dir)
+    return JsonlWriter(output, options, tmp_dir)

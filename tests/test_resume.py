@@ -1,0 +1,137 @@
+"""--resume: kill a run (SIGKILL) anywhere, resume it, and get exactly the uninterrupted run's output."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PROSE
+
+from cleaner.resume import ResumeError
+from cleaner.runner import clean_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def corpus(root: Path, n: int = 150) -> Path:
+    """Files and JSON lines, with lines repeated across a site and near-duplicates across documents."""
+    (root / "site").mkdir(parents=True)
+    for i in range(n):
+        (root / "site" / f"p{i:03d}.txt").write_text(
+            f"Home | News | Sport\n\nHeadline {i}\n\n{PROSE}{i}\n\n{PROSE * 2}\n\nShare this article\n")
+    (root / "feed.jsonl").write_text("".join(f'{{"id": "f{i}", "text": "Item {i}. {PROSE}"}}\n' for i in range(n)))
+    return root
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_nothing_half_written(out: Path, reference: dict[str, bytes]) -> None:
+    """Outside the hidden state folder, every file is one the finished run writes, with its final bytes."""
+    for rel, data in tree(out).items():
+        if rel.startswith(".cleaner-state/"):
+            continue
+        assert rel in reference, f"stray file {rel}"
+        assert data == reference[rel], f"{rel} differs from the finished run's"
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    base = tmp_path_factory.mktemp("ref")
+    src = corpus(base / "in")
+    clean_corpus(src, base / "out", workers=2)
+    return src, tree(base / "out")
+
+
+KILL_AT = """
+import os, signal, sys
+import cleaner.{module} as m
+from cleaner.runner import clean_corpus
+calls = [0]
+real = m.{cls}.{method}
+def dying(self, *a, **k):
+    calls[0] += 1
+    if calls[0] == {at}:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(self, *a, **k)
+m.{cls}.{method} = dying
+clean_corpus(sys.argv[1], sys.argv[2], workers=2)
+"""
+
+
+@pytest.mark.parametrize("module,cls,method,at", [
+    ("resume", "RunState", "save", 1),       # pass 1, before the first chunk is saved
+    ("resume", "RunState", "save", 4),       # pass 1, half-way
+    ("writers", "FolderWriter", "write", 1),  # pass 2, first document
+    ("writers", "FolderWriter", "write", 120),  # pass 2, most documents written
+    ("resume", "RunState", "remove", 1),      # all written, state not yet removed
+])
+def test_resume_after_sigkill_at_a_given_point_is_byte_identical(tmp_path, reference, module, cls, method, at):
+    src, expected = reference
+    out = tmp_path / "out"
+    script = textwrap.dedent(KILL_AT.format(module=module, cls=cls, method=method, at=at))
+    run = subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
+    assert run.returncode == -signal.SIGKILL, run.stderr.decode()
+    assert_nothing_half_written(out, expected)
+    clean_corpus(src, out, workers=2, resume=True)
+    assert tree(out) == expected
+
+
+@pytest.mark.parametrize("delay", [0.8, 1.5])
+def test_resume_after_killing_the_cli_after_a_delay(tmp_path, reference, delay):
+    src, expected = reference
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "cleaner.cli", "clean", str(src), str(out), "-q", "--workers", "2"]
+    proc = subprocess.Popen(cmd, env=ENV, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGKILL)  # the run and its worker processes, as the OOM killer or a reboot would
+    proc.wait()
+    assert_nothing_half_written(out, expected)
+    done = subprocess.run([*cmd, "--resume"], env=ENV, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    assert tree(out) == expected
+
+
+def test_resume_reuses_the_saved_work(tmp_path, reference):
+    src, expected = reference
+    out = tmp_path / "out"
+    script = textwrap.dedent(KILL_AT.format(module="writers", cls="FolderWriter", method="write", at=5))
+    subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
+    import cleaner.runner as runner
+
+    calls = []
+    real = runner._clean_batch
+    runner._clean_batch = lambda batch: calls.append(1) or real(batch)
+    try:
+        clean_corpus(src, out, workers=1, resume=True)
+    finally:
+        runner._clean_batch = real
+    assert calls == [] and tree(out) == expected
+
+
+def test_resume_refuses_state_from_other_options(tmp_path, reference):
+    src, _ = reference
+    out = tmp_path / "out"
+    script = textwrap.dedent(KILL_AT.format(module="resume", cls="RunState", method="save", at=2))
+    subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
+    from cleaner.options import Options
+
+    with pytest.raises(ResumeError, match="without --resume"):
+        clean_corpus(src, out, Options(dedup=False), workers=1, resume=True)
+
+
+def test_a_run_without_resume_starts_over(tmp_path, reference):
+    src, expected = reference
+    out = tmp_path / "out"
+    script = textwrap.dedent(KILL_AT.format(module="resume", cls="RunState", method="save", at=3))
+    subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
+    clean_corpus(src, out, workers=2)
+    assert tree(out) == expected
