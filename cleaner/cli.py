@@ -33,6 +33,11 @@ app.add_typer(rules_app, name="rules")
 err = Console(stderr=True)
 
 
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 class KeepCopy(StrEnum):
     first = "first"
     longest = "longest"
@@ -93,6 +98,10 @@ def clean(
     id_field: str = typer.Option("id", "--id-field", help="JSON lines / Parquet field holding the document id."),
     html_timeout: float = typer.Option(30.0, "--html-timeout", min=0, help="Seconds HTML extraction may take per page (0: no limit)."),
     resume: bool = typer.Option(False, "--resume", help="Finish the work of an interrupted run into the same OUTPUT."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="Where documents are cleaned: a local process pool, or a "
+                                  "Dask cluster (pip install 'cleaner[dask]'). Same output either way."),
+    scheduler: str = typer.Option(None, "--scheduler", help="With --engine dask: the address of a running scheduler "
+                                  "(e.g. tcp://host:8786). Default: a local cluster of --workers processes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
@@ -107,7 +116,7 @@ def clean(
             task = bar.add_task("cleaning", total=None)
             summary = clean_corpus(str(input), str(output), options, workers or os.cpu_count(), audit,
                                    progress=lambda done, total: bar.update(task, description=f"cleaning {done / 1e6:.0f} MB"),
-                                   resume=resume, manifest_path=manifest)
+                                   resume=resume, manifest_path=manifest, engine=engine.value, scheduler=scheduler)
     except (InputError, RuleError, ResumeError, MissingExtra) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None

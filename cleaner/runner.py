@@ -47,16 +47,26 @@ STATE_NAME = ".cleaner-state"
 BATCH_DOCS = 64
 BATCH_BYTES = 4 << 20
 
+ENGINES = ("local", "dask")
+
 _local_steps: list[Step] = []
 _options = Options()
+_started_with: Options | None = None
 
 
 def _start_worker(options: Options, parent: int | None = None) -> None:
-    global _local_steps, _options
+    global _local_steps, _options, _started_with
     if parent is not None:
         _die_with(parent)
-    _options = options
+    _options = _started_with = options
     _local_steps = split(build_steps(options))[0]
+
+
+def clean_batch_with(options: Options, batch: list[Raw | Failure]) -> list[Document | Failure]:
+    """`_clean_batch` for workers that were not started by us (Dask's): steps built once per process."""
+    if _started_with != options:
+        _start_worker(options)
+    return _clean_batch(batch)
 
 
 def _die_with(parent: int) -> None:
@@ -116,9 +126,17 @@ def clean_corpus(
     progress: Callable[[int, int | None], None] | None = None,
     resume: bool = False,
     manifest_path: Path | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Summary:
     """Clean INPUT (folder, file, or "-" for JSON lines on stdin) into OUTPUT (folder, .jsonl,
-    .parquet, or "-" for JSON lines on stdout). With `resume`, finish a killed run's work."""
+    .parquet, or "-" for JSON lines on stdout). With `resume`, finish a killed run's work.
+
+    `engine` "local" runs the per-document steps in a process pool of `workers`; "dask" runs
+    them on a Dask cluster (`scheduler` address, or a local cluster of `workers` processes)
+    and finds near-duplicate candidates with a shuffle there. Both give the same output."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     options = options or Options()
     started = time.perf_counter()
     sources = discover(input_path)
@@ -135,15 +153,21 @@ def clean_corpus(
                          resume and state_folder is not None)
         for step in corpus_steps:
             step.load_state(state.snapshot(step.name, step.state_path()))
+        if engine == "dask":
+            from .dask_engine import dask_pass_one
+
+            done = dask_pass_one(batches(sources, options), options, workers, scheduler, state, corpus_steps)
+        else:
+            done = _pass_one(sources, options, workers, state)
         chunks = 0
-        for index, (batch, items) in enumerate(_pass_one(sources, options, workers, state)):
+        for index, (size, items, save) in enumerate(done):
             chunks += 1
-            summary.bytes_in += sum(raw.size for raw in batch if isinstance(raw, Raw))
+            summary.bytes_in += size
             for item in items:
                 if isinstance(item, Document) and item.removed is None:
                     for step in corpus_steps:
                         step.observe(item)
-            if not state.has(index):  # saved after observe: pass 2 needs what observe noted
+            if save:  # after observe: pass 2 needs what observe noted
                 state.save(index, items)
             if progress:
                 progress(summary.bytes_in, None)
@@ -172,15 +196,20 @@ def batches(sources: list[Source], options: Options) -> Iterator[list[Raw | Fail
         yield batch
 
 
+def batch_size(batch: list[Raw | Failure]) -> int:
+    return sum(raw.size for raw in batch if isinstance(raw, Raw))
+
+
 def _pass_one(sources: list[Source], options: Options, workers: int | None,
-              state: RunState) -> Iterator[tuple[list, list[Document | Failure]]]:
-    """(raw batch, cleaned items) in input order; batches saved by an earlier run are loaded, not redone."""
+              state: RunState) -> Iterator[tuple[int, list[Document | Failure], bool]]:
+    """(input bytes, cleaned items, whether to save them) per batch, in input order; batches
+    saved by an earlier run are loaded, not redone."""
     workers = max(1, workers or os.cpu_count() or 1)
     todo = batches(sources, options)
     if workers == 1:
         _start_worker(options)
         for index, batch in enumerate(todo):
-            yield batch, _done(state, index, None, batch)
+            yield batch_size(batch), *_done(state, index, None, batch)
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options, os.getpid())) as pool:
         pending: deque = deque()
@@ -189,17 +218,17 @@ def _pass_one(sources: list[Source], options: Options, workers: int | None,
             pending.append((index, future, batch))
             while len(pending) > workers * 3:
                 index, future, batch = pending.popleft()
-                yield batch, _done(state, index, future, batch)
+                yield batch_size(batch), *_done(state, index, future, batch)
         while pending:
             index, future, batch = pending.popleft()
-            yield batch, _done(state, index, future, batch)
+            yield batch_size(batch), *_done(state, index, future, batch)
 
 
-def _done(state: RunState, index: int, future, batch: list) -> list[Document | Failure]:
+def _done(state: RunState, index: int, future, batch: list) -> tuple[list[Document | Failure], bool]:
     if state.has(index):
         state.reused += 1
-        return state.load(index)
-    return future.result() if future is not None else _clean_batch(batch)
+        return state.load(index), False
+    return (future.result() if future is not None else _clean_batch(batch)), True
 
 
 def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, audit_path: Path | None,

@@ -72,6 +72,23 @@ class MinHashSignatures(Step):
                 p.features["minhash"] = (sig.tobytes(), fp.tobytes())
 
 
+class Candidates:
+    """Where `observe` gets, for a document's long paragraphs, the most similar earlier cluster."""
+
+    def query(self, index: MinHashIndex, sigs: np.ndarray, fps: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError  # pragma: no cover - interface
+
+    def added(self, sigs: np.ndarray, fps: list[np.ndarray], clusters: np.ndarray) -> None:
+        """These paragraphs started new clusters."""
+
+
+class IndexCandidates(Candidates):
+    """The index's own LSH lookup, verified on fingerprints (the local engine)."""
+
+    def query(self, index, sigs, fps):
+        return index.query(sigs, fps)
+
+
 class NearDuplicateParagraphs(CorpusStep):
     """Paragraphs that near-duplicate others elsewhere in the corpus (or in an earlier run).
 
@@ -108,6 +125,7 @@ class NearDuplicateParagraphs(CorpusStep):
         self.reprocessed: set[int] = set()  # ... that this run cleans again
         self.same_ids_same_documents = False  # true in corpus runs (ids are input paths), not in streams
         self.ready = False  # the saved index is read on first use, not in every worker that builds the chain
+        self.candidates: Candidates = IndexCandidates()  # the Dask engine finds them with a shuffle instead
 
     # -- saved index ----------------------------------------------------------------------
     def load(self, path: Path) -> None:
@@ -136,14 +154,15 @@ class NearDuplicateParagraphs(CorpusStep):
             self.index.save(self.index_path)
 
     # -- the two phases -------------------------------------------------------------------
-    def observe(self, doc: Document) -> None:
-        self._ready()
-        index = self.index
+    def judged(self, doc: Document, keep_signatures: bool = False) -> tuple[list, list]:
+        """The paragraphs `observe` judges: (i, paragraph, (signature, fingerprints)) for long ones,
+        (i, paragraph, exact key) for short ones. Signatures computed by MinHashSignatures are
+        taken out of the paragraph's features (they are not needed again) unless `keep_signatures`."""
         longs, shorts = [], []
         for i, p in enumerate(doc.paragraphs):
             if p.removed is not None:
                 continue
-            computed = p.features.pop("minhash", None)
+            computed = p.features.get("minhash") if keep_signatures else p.features.pop("minhash", None)
             if computed is not None:
                 longs.append((i, p, (np.frombuffer(computed[0], np.uint32), np.frombuffer(computed[1], np.uint16))))
                 continue
@@ -152,7 +171,13 @@ class NearDuplicateParagraphs(CorpusStep):
                 sigs, fps = signatures_and_fingerprints([toks], self.num_perm, self.size)
                 longs.append((i, p, (sigs[0], fps[0])))
             elif len(toks) >= self.short_min_words:
-                shorts.append((i, p, index.exact_key(doc.site, b" ".join(toks))))
+                shorts.append((i, p, self.index.exact_key(doc.site, b" ".join(toks))))
+        return longs, shorts
+
+    def observe(self, doc: Document) -> None:
+        self._ready()
+        index = self.index
+        longs, shorts = self.judged(doc)
         counted = self.same_ids_same_documents and doc.id in self.earlier_docs
         if counted:
             self.reprocessed.add(self.earlier_docs[doc.id])
@@ -162,10 +187,11 @@ class NearDuplicateParagraphs(CorpusStep):
         if longs:
             sigs = np.stack([s for _, _, (s, _) in longs])
             fps = [f for _, _, (_, f) in longs]
-            found, sims = index.query(sigs, fps)
+            found, sims = self.candidates.query(index, sigs, fps)
             new = np.flatnonzero(found < 0)
             found[new] = index.add(sigs[new], [fps[k] for k in new], number, [longs[k][0] for k in new],
                                    [len(longs[k][1].text) for k in new])
+            self.candidates.added(sigs[new], [fps[k] for k in new], found[new])
             sims[new] = 1.0
             self._join(longs, found, sims, number, short=False, count=not counted)
         if shorts:
