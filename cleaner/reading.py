@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .decode import DecodeError, decode
@@ -21,11 +21,15 @@ class InputError(ValueError):
     """The input as a whole cannot be used (missing, colliding outputs); nothing was written."""
 
 
-def discover(root: Path) -> list[Source]:
-    """Input files under a folder (recursively, in sorted order), the one file given, or `-` (stdin)."""
+def discover(root: Path, skip: Iterable[Path | None] = ()) -> list[Source]:
+    """Input files under a folder (recursively, in sorted order), the one file given, or `-` (stdin).
+
+    Paths in `skip` (a run's own outputs, when they lie inside its input) and everything under
+    them are not inputs."""
     if str(root) == STDIN:
         return [Source(Path(STDIN), "stdin")]
     root = Path(root)
+    skipped = [Path(s).resolve() for s in skip if s is not None]
     if root.is_file():
         return [Source(root, root.name)]
     if not root.is_dir():
@@ -35,9 +39,15 @@ def discover(root: Path) -> list[Source]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and kind_of(p.name)
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        and not _under(p, skipped)
     ]
     check_collisions(found)
     return found
+
+
+def _under(path: Path, folders: list[Path]) -> bool:
+    path = path.resolve()
+    return any(path == f or f in path.parents for f in folders)
 
 
 def check_collisions(sources: list[Source]) -> None:

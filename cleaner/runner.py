@@ -139,8 +139,10 @@ def clean_corpus(
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     options = options or Options()
     started = time.perf_counter()
-    sources = discover(input_path)
     default_audit, default_manifest, state_folder, default_index = side_paths(output)
+    own = [] if output_kind(output) == "stdout" else [Path(output), audit_path, manifest_path,
+                                                       default_audit, default_manifest, state_folder, default_index]
+    sources = discover(input_path, skip=own)
     if output_kind(output) == "folder":
         Path(output).mkdir(parents=True, exist_ok=True)
     options = options.with_(dedup_index=options.dedup_index or default_index)
