@@ -26,9 +26,9 @@ from .rules import RuleError
 from .runner import clean_corpus
 from .summary import Summary
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Strip boilerplate from scraped web documents, with an audit of every removal.")
-rules_app = typer.Typer(no_args_is_help=True, help="Work with rule files.")
+rules_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Work with rule files.")
 app.add_typer(rules_app, name="rules")
 err = Console(stderr=True)
 

@@ -95,8 +95,6 @@ def test_clean_help_covers_the_readme_options(cli):
         assert option in result.output, option
 
 
-@pytest.mark.xfail(reason="at the usual 80 columns the help table truncates '--keep-foreign-paragraphs' "
-                          "to '--keep-foreign-paragr…'", strict=True)
 def test_help_at_80_columns_shows_every_option_in_full(cli):
     result = cli("clean", "--help", env={"COLUMNS": "80"})
     for option in _options("clean"):
