@@ -19,7 +19,6 @@ heading-like paragraph), `prefix` removes only the matched start of the paragrap
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,12 +122,13 @@ def load_file(path: Path, errors: list[str] | None = None) -> list[Rule]:
 
 
 def _rule_lines(path: Path) -> list[int]:
-    """Line numbers of the rule entries, so errors can point at them."""
-    found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if re.match(r"\s*-\s+id\s*:", line):
-            found.append(number)
-    return found
+    """The line on which each entry of the 'rules' list starts, so errors can point at it."""
+    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "rules" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
 
 
 def _parse(entry, family: str, reason: str, path: Path, lines: list[int], index: int) -> Rule:

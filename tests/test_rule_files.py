@@ -95,8 +95,6 @@ def test_bad_regex_names_the_file_line_and_rule(tmp_path):
         load_rules((folder,))
 
 
-@pytest.mark.xfail(reason="error line numbers come from counting '- id:' lines, so a rule whose id is not its first key "
-                          "is reported at another rule's line", strict=True)
 def test_bad_regex_line_is_right_when_id_is_not_the_first_key(tmp_path):
     text = "rules:\n  - pattern: '(unclosed'\n    id: first\n  - id: second\n    pattern: 'ok'\n"
     folder = write_rules(tmp_path / "rules", **{"local.yaml": text})
