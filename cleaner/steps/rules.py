@@ -65,7 +65,8 @@ class BoilerplateRules(Step):
             self._mark(doc, p, rule, "")
             return
         cut = len(p.text) - len(rest)
-        head = Paragraph(p.text[:cut].rstrip(), p.start, p.start + cut)
+        prefix = p.text[:cut].rstrip()
+        head = Paragraph(prefix, p.start, p.start + len(prefix))  # the span is the removed text, not its space
         tail = Paragraph(rest, p.start + cut, p.end, features=p.features)
         doc.paragraphs[index: index + 1] = [head, tail]
         self._mark(doc, head, rule, "prefix of the paragraph")
