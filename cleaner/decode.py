@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import math
 import re
 from dataclasses import dataclass
 
 import charset_normalizer
+
+from .language import SMOOTHING, profiles
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -20,6 +23,11 @@ _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", 
 
 class DecodeError(ValueError):
     """The bytes are not text (binary data) and cannot be cleaned."""
+
+
+TIE = 0.01  # charset-normalizer chaos within which candidates are compared by language
+MAX_TIED = 6
+UNSEEN = math.log(SMOOTHING)
 
 
 @dataclass(frozen=True)
@@ -50,10 +58,29 @@ def decode(data: bytes, html: bool = False, declared: str = "") -> Decoded:
             return _lenient(data, name)
         except LookupError:  # unknown, or not a text encoding (rot13, base64...)
             continue
-    best = charset_normalizer.from_bytes(data).best()
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
     if best is not None and best.encoding:
-        return _lenient(data, best.encoding)
+        return _lenient(data, _most_plausible(matches, best))
     return _lenient(data, "utf-8")
+
+
+def _most_plausible(matches, best) -> str:
+    """Among candidates as clean as the best one, the encoding whose text reads most like a language.
+
+    charset-normalizer cannot tell single-byte code pages apart when they decode to equally clean
+    text (Spanish cp1252 bytes give 'años' in cp1252 and 'ańos' in cp1250, both without chaos);
+    langdetect's profiles can: an 'ń' costs Spanish what an 'ñ' does not.
+    """
+    tied = [m for m in matches if m.encoding and m.chaos <= best.chaos + TIE][:MAX_TIED]
+    if len(tied) < 2:
+        return best.encoding
+    scores = [profiles().score(str(m)) for m in tied]
+    most = max(known for _, known in scores)
+    # an n-gram no profile knows (an odd character) costs what an n-gram no language uses costs
+    scored = [(float(totals.max()) + (most - known) * UNSEEN, -rank, m.encoding)
+              for rank, (m, (totals, known)) in enumerate(zip(tied, scores, strict=True))]
+    return max(scored)[2]
 
 
 def _lenient(data: bytes, encoding: str) -> Decoded:

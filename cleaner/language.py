@@ -33,7 +33,7 @@ ENGINES = ("profiles", "langdetect")
 # Each character takes part in up to three overlapping n-grams, so the naive-Bayes sum counts the
 # same evidence about three times; dividing by this keeps confidences on short texts honest.
 TEMPERATURE = 3.0
-_SMOOTHING = Detector.ALPHA_DEFAULT / Detector.BASE_FREQ
+SMOOTHING = _SMOOTHING = Detector.ALPHA_DEFAULT / Detector.BASE_FREQ  # what an n-gram a language never uses costs it
 _SPACE, _UNKNOWN = 0, 1  # compact character ids; profile characters start at 2
 # Log probabilities are rounded to multiples of 2**-10 nats (far below the model's own error), so any
 # float32 sum of up to _CHUNK of them (each >= -10) is exact: the scores are the same bit for bit

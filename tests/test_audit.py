@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from prose import EN, lines
 
 FIELDS = {"doc", "paragraph", "span", "step", "rule", "reason", "text"}

@@ -36,11 +36,21 @@ def test_french_in_a_legacy_8bit_encoding_keeps_its_accents(encoding):
     assert decode(FRENCH.encode(encoding)).text == FRENCH
 
 
-@pytest.mark.xfail(reason="charset-normalizer ranks cp1250 first for Spanish cp1252 bytes: 'años' comes out as 'ańos'",
-                   strict=True)
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
 def test_spanish_in_a_legacy_8bit_encoding_keeps_its_accents(encoding):
     assert decode(SPANISH.encode(encoding)).text == SPANISH
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("Burmistrz miasta powiedział wczoraj podczas spotkania z mieszkańcami, że nowy most zostanie "
+     "otwarty jesienią, a remont dworca potrwa jeszcze dwa lata. Mieszkańcy pytali też o ścieżki rowerowe.", "cp1250"),
+    ("Starosta města včera na setkání s obyvateli řekl, že nový most bude otevřen na podzim a oprava "
+     "nádraží potrvá ještě dva roky. Obyvatelé se ptali také na cyklostezky a parkování.", "cp1250"),
+    ("Der Bürgermeister sagte gestern, dass die neue Brücke im Herbst eröffnet wird und die Renovierung "
+     "des Bahnhofs noch zwei Jahre dauert. Die Bürger fragten auch nach Radwegen und Parkplätzen.", "cp1252"),
+])
+def test_central_and_western_european_code_pages_are_told_apart(text, encoding):
+    assert decode(text.encode(encoding)).text == text
 
 
 def test_cp1252_curly_quotes_and_euro_sign_are_decoded():
