@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zipfile
 from array import array
 from pathlib import Path
 
@@ -252,7 +253,12 @@ class MinHashIndex:
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: Path) -> None:
-        """Write the index atomically: a crash leaves the previous file whole."""
+        """Write the index atomically: a crash leaves the previous file whole.
+
+        The same index gives the same bytes: np.savez would stamp every member with the time
+        of day, so the .npz is written here with a fixed date, and the EARLIER flag (which
+        `load` sets on every cluster anyway) is not saved.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.band_index.compact()
@@ -265,7 +271,7 @@ class MinHashIndex:
             "fingerprint_ends": np.array(self.fingerprint_ends, np.uint32),
             "owner_doc": np.array(self.owner_doc, np.uint32), "owner_par": np.array(self.owner_par, np.uint32),
             "owner_len": np.array(self.owner_len, np.uint32), "docs": np.array(self.docs, np.uint32),
-            "flags": np.frombuffer(self.flags, np.uint8).copy(),
+            "flags": np.frombuffer(self.flags, np.uint8) & np.uint8(~EARLIER & 0xFF),
             "names": np.frombuffer(self.names, np.uint8).copy(), "name_ends": np.array(self.name_ends, np.uint64),
         }
         for name, runs in (("band", self.band_index), ("exact", self.exact_index)):
@@ -274,7 +280,11 @@ class MinHashIndex:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, **arrays)
+                with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+                    for name, value in arrays.items():
+                        member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                        with archive.open(member, "w", force_zip64=True) as out:
+                            np.lib.format.write_array(out, np.ascontiguousarray(value), allow_pickle=False)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, path)

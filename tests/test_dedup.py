@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -166,6 +167,34 @@ def test_outputs_do_not_depend_on_the_number_of_workers(tmp_path):
     clean_corpus(tmp_path / "in", tmp_path / "one", ONLY_DEDUP.with_(dedup_keep="longest"), workers=1)
     clean_corpus(tmp_path / "in", tmp_path / "two", ONLY_DEDUP.with_(dedup_keep="longest"), workers=2)
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+
+
+def _corpus(folder: Path) -> Path:
+    return write(folder, {f"site{i % 3}/doc{i:02d}.txt": "\n\n".join([
+        FILLER[i % 4], [BUDGET, BUDGET_EDITED, BUDGET_BYLINE][i % 3], [HARBOUR, GARDEN][i % 2],
+        f"Tickets for show number {i % 2} cost ten euros.", f"Page {i} of the archive."]) + "\n" for i in range(12)})
+
+
+def _an_hour_later(monkeypatch) -> None:
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3600)
+
+
+@pytest.mark.parametrize("keep", ["first", "longest"])
+def test_cleaning_the_same_input_again_saves_a_byte_identical_index(tmp_path, monkeypatch, keep):
+    options = ONLY_DEDUP.with_(dedup_keep=keep)
+    clean_corpus(_corpus(tmp_path / "in"), tmp_path / "out", options, workers=1)
+    first = outputs(tmp_path / "out")
+    _an_hour_later(monkeypatch)
+    clean_corpus(tmp_path / "in", tmp_path / "out", options, workers=1)
+    assert outputs(tmp_path / "out") == first
+
+
+def test_the_saved_index_depends_only_on_the_inputs_not_on_workers_or_the_clock(tmp_path, monkeypatch):
+    clean_corpus(_corpus(tmp_path / "in"), tmp_path / "one", ONLY_DEDUP, workers=1)
+    _an_hour_later(monkeypatch)
+    clean_corpus(tmp_path / "in", tmp_path / "two", ONLY_DEDUP, workers=2)
+    assert (tmp_path / "one" / INDEX_NAME).read_bytes() == (tmp_path / "two" / INDEX_NAME).read_bytes()
 
 
 def test_short_paragraph_is_removed_only_as_an_exact_repeat_on_the_same_site(tmp_path):

@@ -89,8 +89,10 @@ class NearDuplicateParagraphs(CorpusStep):
     In a corpus run `observe` writes the cluster into `features["dedup"]` before the document
     is spooled, so `apply` needs no per-paragraph state of its own. A document that an earlier
     run already indexed (in a corpus run, same id: the same input file cleaned again into the
-    same output) does not count as its own duplicate: clusters whose kept copy it held are decided again, first in
-    input order.
+    same output) keeps its document number and does not count as its own duplicate: clusters
+    whose kept copy it held are decided again as in a fresh run (first in input order, or the
+    longest from that copy on), so cleaning the same input again writes the same outputs and
+    the same index file, byte for byte.
     """
 
     name = "dedup"
@@ -151,7 +153,8 @@ class NearDuplicateParagraphs(CorpusStep):
             self.reprocessed.add(self.earlier_docs[doc.id])
         if not longs and not shorts:
             return
-        number = index.add_document(doc.id)
+        # a document cleaned again keeps its number: the index of a re-run is the same, byte for byte
+        number = self.earlier_docs[doc.id] if counted else index.add_document(doc.id)
         if longs:
             sigs = np.stack([s for _, _, (s, _) in longs])
             fps = [f for _, _, (_, f) in longs]
@@ -170,9 +173,13 @@ class NearDuplicateParagraphs(CorpusStep):
             self._join(shorts, found, np.ones(len(shorts)), number, short=True, count=not counted)
 
     def _join(self, items, clusters, sims, number: int, short: bool, count: bool = True) -> None:
-        longest = self.keep == "longest"
+        index, longest = self.index, self.keep == "longest"
         for (i, p, _), cluster, sim in zip(items, clusters.tolist(), sims.tolist(), strict=True):
-            self.index.join(cluster, number, i, len(p.text), longest, count)
+            if not count and index.flags[cluster] & EARLIER and (index.owner_doc[cluster], index.owner_par[cluster]) == (number, i):
+                # the very copy an earlier run kept, cleaned again: the cluster is decided afresh, and
+                # with keep="longest" the copies after this one compete with it as in the first run
+                index.flags[cluster] &= ~(WRITTEN | EARLIER)
+            index.join(cluster, number, i, len(p.text), longest, count)
             p.features["dedup"] = (cluster, number, round(sim, 3), short)
 
     def apply(self, doc: Document) -> None:
