@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 
 from cleaner import Cleaner, Options
 from cleaner.cli import app
+from cleaner.reading import from_text
 from cleaner.runner import clean_corpus
 from cleaner.shingles import SCHEME, SEED, shingle_hash, shingles, signatures
-from cleaner.steps.dedup import INDEX_NAME
+from cleaner.steps.dedup import INDEX_NAME, NearDuplicateParagraphs
 
 ONLY_DEDUP = Options(rules=False, context=False, content=False, repeated_lines=False)
 FLAGS = ["--no-rules", "--no-context", "--no-content", "--no-repeated", "-q"]
@@ -229,6 +230,17 @@ def test_boilerplate_removal_can_be_switched_off(tmp_path):
     assert COOKIE not in (tmp_path / "on/doc00.txt").read_text()
     assert (tmp_path / "off/doc00.txt").read_text() == f"{FILLER[0]} (0)\n\n{COOKIE}\n"
     assert COOKIE not in (tmp_path / "off/doc01.txt").read_text()
+
+
+def test_a_paragraph_twice_in_one_document_counts_that_document_once():
+    step = NearDuplicateParagraphs(boilerplate_docs=3)
+    docs = [from_text(f"{FILLER[0]}\n\n{COOKIE}", "a"), from_text(f"{COOKIE}\n\n{FILLER[1]}\n\n{COOKIE}", "b")]
+    for doc in docs:
+        step.observe(doc)
+    for doc in docs:
+        step.apply(doc)
+    assert step.index.docs[docs[0].paragraphs[1].features["dedup"][0]] == 2
+    assert [p.removed.rule if p.removed else None for p in docs[1].paragraphs] == ["dedup-corpus", None, "dedup-corpus"]
 
 
 def test_fewer_documents_than_the_boilerplate_threshold_keep_one_copy(tmp_path):

@@ -163,23 +163,26 @@ class NearDuplicateParagraphs(CorpusStep):
             found[new] = index.add(sigs[new], [fps[k] for k in new], number, [longs[k][0] for k in new],
                                    [len(longs[k][1].text) for k in new])
             sims[new] = 1.0
-            self._join(longs, found, sims, number, short=False, count=not counted)
+            self._join(longs, found, sims, number, short=False, count=not counted, fresh=found[new])
         if shorts:
             keys = [k for _, _, k in shorts]
             found = index.find_exact(keys)
             new = np.flatnonzero(found < 0)
             found[new] = index.add_exact([keys[k] for k in new], number, [shorts[k][0] for k in new],
                                          [len(shorts[k][1].text) for k in new])
-            self._join(shorts, found, np.ones(len(shorts)), number, short=True, count=not counted)
+            self._join(shorts, found, np.ones(len(shorts)), number, short=True, count=not counted, fresh=found[new])
 
-    def _join(self, items, clusters, sims, number: int, short: bool, count: bool = True) -> None:
+    def _join(self, items, clusters, sims, number: int, short: bool, count: bool, fresh: np.ndarray) -> None:
+        """Join one document's paragraphs to their clusters; a cluster counts the document once."""
         index, longest = self.index, self.keep == "longest"
+        seen = set(fresh.tolist())  # new clusters start with this document counted
         for (i, p, _), cluster, sim in zip(items, clusters.tolist(), sims.tolist(), strict=True):
             if not count and index.flags[cluster] & EARLIER and (index.owner_doc[cluster], index.owner_par[cluster]) == (number, i):
                 # the very copy an earlier run kept, cleaned again: the cluster is decided afresh, and
                 # with keep="longest" the copies after this one compete with it as in the first run
                 index.flags[cluster] &= ~(WRITTEN | EARLIER)
-            index.join(cluster, number, i, len(p.text), longest, count)
+            index.join(cluster, number, i, len(p.text), longest, count and cluster not in seen)
+            seen.add(cluster)
             p.features["dedup"] = (cluster, number, round(sim, 3), short)
 
     def apply(self, doc: Document) -> None:
