@@ -1,6 +1,7 @@
 """Near-duplicate paragraphs: speed, memory and accuracy, side by side with plain datasketch.
 
     PYTHONPATH=. python benchmarks/dedup.py --paragraphs 50000 --seed 1
+    PYTHONPATH=. python benchmarks/dedup.py --index-only --paragraphs 10000000
 
 Generates a corpus from the seed: paragraphs of ~420 characters of Zipf-distributed words,
 of which a share are planted near-duplicates of earlier ones (word edits, punctuation and
@@ -13,6 +14,15 @@ paragraphs repeated in many documents. Then, all in one process (one core):
    are compared with brute-force exact Jaccard of the sample against every paragraph.
    The same for datasketch MinHashLSH (raw candidates, and candidates verified with
    MinHash.jaccard), with its default banding for the threshold.
+
+With --index-only, nothing of that: the index alone at scale. Synthetic paragraphs (random
+signatures; fingerprint sets of random 12-bit values, their sizes drawn from those of the
+generated paragraphs; document names like "site123/page000001234.html", 10 paragraphs a
+document) are inserted straight into a MinHashIndex in batches of 100,000, then the band
+index is compacted as save() compacts it. Memory is measured three ways: the arrays' own
+allocated sizes (MinHashIndex.nbytes, with a breakdown), tracemalloc (held at the end, and
+the peak including the batches being inserted and the merges), and the process's resident
+set (growth, and the kernel's high-water mark).
 """
 
 from __future__ import annotations
@@ -151,6 +161,80 @@ def score(found: list[set[int]], truth: list[set[int]]) -> tuple[float, float, i
     return tp / nf if nf else 1.0, tp / nt if nt else 1.0, nf, nt
 
 
+def _status(field: str) -> int:
+    """A memory figure of this process from /proc/self/status, in bytes (0 where there is none)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def index_only(n: int, seed: int, batch: int = 100_000) -> None:
+    """Index memory for n paragraphs, without generating or hashing their text."""
+    texts, _ = make_corpus(20000, seed)
+    _, sample_fps = signatures_and_fingerprints([tokens(x) for x in texts])
+    pool = np.array([len(f) for f in sample_fps])
+    del texts, sample_fps
+    rng = np.random.default_rng(seed)
+    gc.collect()
+    rss_before = _status("VmRSS")
+    tracemalloc.start()
+    clock = time.perf_counter()
+    index = MinHashIndex()
+    doc = 0
+    for start in range(0, n, batch):
+        m = min(batch, n - start)
+        sigs = rng.integers(0, 1 << 32, (m, index.num_perm), dtype=np.uint32)
+        sizes = rng.choice(pool, m)
+        owner = np.repeat(np.arange(m, dtype=np.uint32), sizes)
+        keys = owner << np.uint32(12) | rng.integers(0, 4096, len(owner), dtype=np.uint32)
+        keys.sort()  # and duplicates out: np.unique hashes, an order of magnitude slower
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        bounds = np.searchsorted(keys >> np.uint32(12), np.arange(m + 1, dtype=np.uint32))
+        values = (keys & np.uint32(0xFFF)).astype(np.uint16)
+        fps = [values[bounds[i]: bounds[i + 1]] for i in range(m)]
+        for d in range(doc, doc + (m + 9) // 10):
+            index.add_document(f"site{d % 1000:03d}/page{d:09d}.html")
+        index.add(sigs, fps, doc, np.arange(m) % 10, np.full(m, 420))
+        doc += (m + 9) // 10
+        del sigs, sizes, owner, keys, bounds, values, fps
+        if start // batch % 10 == 9:
+            print(f"  {start + m:>11,} paragraphs, {index.nbytes / (start + m):.0f} B/paragraph, "
+                  f"{time.perf_counter() - clock:.0f} s", flush=True)
+    index.band_index.compact()  # as save() does
+    took = time.perf_counter() - clock
+    gc.collect()
+    held, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_growth = _status("VmRSS") - rss_before
+    columns = (index.owner_doc, index.owner_par, index.owner_len, index.docs, index.fingerprint_ends)
+    parts = {
+        "band index (keys + clusters)": index.band_index.nbytes,
+        "fingerprints (12-bit, packed)": index.fingerprints.__sizeof__(),
+        "per-cluster columns + flags": sum(c.__sizeof__() for c in columns) + index.flags.__sizeof__(),
+        "document names": index.names.__sizeof__() + index.name_ends.__sizeof__(),
+    }
+    print(f"index only: {n:,} synthetic paragraphs ({len(index):,} clusters, {doc:,} documents, mean "
+          f"{pool.mean():.1f} fingerprints a paragraph, drawn from generated paragraphs), inserted in {took:.0f} s")
+    for name, size in parts.items():
+        print(f"  {name:<32} {size / 1e6:>9,.0f} MB  {size / n:>6.1f} B/paragraph")
+    print(f"  {'total (MinHashIndex.nbytes)':<32} {index.nbytes / 1e6:>9,.0f} MB  {index.nbytes / n:>6.1f} B/paragraph")
+    used = (index.band_index.nbytes + len(index.fingerprints) + sum(c.itemsize * len(c) for c in columns)
+            + len(index.flags) + len(index.names) + 8 * len(index.name_ends))
+    print(f"  {'of which used (rest: growth room)':<32} {used / 1e6:>9,.0f} MB  {used / n:>6.1f} B/paragraph")
+    print(f"  tracemalloc: held {held / n:.1f} B/paragraph at the end, peak {peak / 1e6:,.0f} MB "
+          f"({peak / n:.1f} B/paragraph, with a batch in flight and the last merge)")
+    print(f"  resident set: grew {rss_growth / 1e6:,.0f} MB ({rss_growth / n:.1f} B/paragraph); "
+          f"high-water mark of the process {_status('VmHWM') / 1e6:,.0f} MB")
+    per = index.nbytes / n
+    print(f"target <= 200 B/paragraph: {'met' if per <= 200 else 'NOT met'} ({per:.1f}); at this rate a 24 GB "
+          f"machine holds {24e9 / max(per, peak / n):,.0f} paragraphs counting the peak")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paragraphs", type=int, default=50000)
@@ -158,8 +242,13 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.8)
     parser.add_argument("--sample", type=int, default=1000, help="paragraphs checked by brute force")
     parser.add_argument("--no-datasketch", action="store_true")
+    parser.add_argument("--index-only", action="store_true",
+                        help="only the index's memory, for --paragraphs synthetic paragraphs (try 10000000)")
     args = parser.parse_args()
     t = args.threshold
+    if args.index_only:
+        index_only(args.paragraphs, args.seed)
+        return
 
     started = time.perf_counter()
     texts, origin = make_corpus(args.paragraphs, args.seed)

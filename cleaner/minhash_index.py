@@ -6,8 +6,8 @@ Per cluster (a paragraph with no near-duplicate indexed before it) the index hol
     100 bytes for 420 characters), to verify candidates on (almost) exact Jaccard: a MinHash
     estimate has a standard deviation of 0.035 at J = 0.8 with 128 permutations, which lets
     through too many pairs just under the threshold;
-  - who owns the cluster (document number, paragraph, length), in how many documents it occurs
-    and flags: 25 bytes.
+  - who owns the cluster (document number, paragraph, length), in how many documents it occurs,
+    where its fingerprints end, and flags: 21 bytes.
 Document ids are kept once per document, as one UTF-8 blob. With 8 bands of 4 rows that is
 about 64 + 104 + 25 = 193 bytes a cluster of 420 characters; no Python object per entry.
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zipfile
 from array import array
 from pathlib import Path
 
@@ -130,7 +131,7 @@ class MinHashIndex:
         self.exact_index = SortedRuns(np.uint64)
         self.fingerprints, self.fingerprint_ends = bytearray(), array("I")  # packed 12-bit, 3 bytes a pair
         self.owner_doc, self.owner_par, self.owner_len = array("I"), array("I"), array("I")
-        self.docs, self.last_doc = array("I"), array("I")
+        self.docs = array("I")
         self.flags = bytearray()
         self.names, self.name_ends = bytearray(), array("Q")
 
@@ -141,8 +142,7 @@ class MinHashIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held (allocated, not just used) by the index's arrays."""
-        columns = (self.owner_doc, self.owner_par, self.owner_len, self.docs, self.last_doc, self.name_ends,
-                   self.fingerprint_ends)
+        columns = (self.owner_doc, self.owner_par, self.owner_len, self.docs, self.name_ends, self.fingerprint_ends)
         return (self.band_index.nbytes + self.exact_index.nbytes + self.fingerprints.__sizeof__()
                 + self.flags.__sizeof__() + self.names.__sizeof__() + sum(c.__sizeof__() for c in columns))
 
@@ -214,16 +214,20 @@ class MinHashIndex:
         self.owner_par.extend(int(p) for p in paragraphs)
         self.owner_len.extend(int(x) for x in lengths)
         self.docs.extend([1] * n)
-        self.last_doc.extend([doc] * n)
         self.flags.extend(bytes(n))
         return np.arange(first, first + n, dtype=np.int64)
 
     def add(self, sigs: np.ndarray, fingerprints: list[np.ndarray], doc: int, paragraphs, lengths) -> np.ndarray:
         """New clusters for these signatures (of one document); returns their numbers."""
         clusters = self._new_clusters(len(sigs), doc, paragraphs, lengths)
-        for f in fingerprints:
-            self.fingerprints += pack12(f).tobytes()
-            self.fingerprint_ends.append(len(self.fingerprints))
+        if fingerprints:  # packed all at once: each set padded to an even count, as pack12 pads it
+            sizes = np.fromiter(map(len, fingerprints), np.int64, len(fingerprints))
+            values = np.concatenate(fingerprints)
+            repeats = np.ones(len(values), np.int64)
+            repeats[(np.cumsum(sizes) - 1)[sizes % 2 == 1]] = 2
+            ends = len(self.fingerprints) + np.cumsum((sizes + 1) // 2 * 3)
+            self.fingerprints += pack12(np.repeat(values, repeats)).tobytes()
+            self.fingerprint_ends.extend(ends.tolist())
         self.band_index.add(self.band_keys(sigs).ravel(), np.repeat(clusters, self.bands))
         return clusters
 
@@ -249,9 +253,9 @@ class MinHashIndex:
              count: bool = True) -> None:
         """A paragraph of document `doc` belongs to `cluster`: count the document, maybe own it.
 
-        `count` is False for a document an earlier run already counted (cleaned again)."""
-        if count and self.last_doc[cluster] != doc:
-            self.last_doc[cluster] = doc
+        `count` only for the document's first paragraph in the cluster, and not for a document
+        an earlier run already counted (cleaned again)."""
+        if count:
             self.docs[cluster] = min(self.docs[cluster] + 1, 0xFFFFFFFF)
         if keep_longest and not self.flags[cluster] & WRITTEN and length > self.owner_len[cluster]:
             self.owner_doc[cluster], self.owner_par[cluster], self.owner_len[cluster] = doc, paragraph, length
@@ -261,7 +265,12 @@ class MinHashIndex:
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: Path) -> None:
-        """Write the index atomically: a crash leaves the previous file whole."""
+        """Write the index atomically: a crash leaves the previous file whole.
+
+        The same index gives the same bytes: np.savez would stamp every member with the time
+        of day, so the .npz is written here with a fixed date, and the EARLIER flag (which
+        `load` sets on every cluster anyway) is not saved.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.band_index.compact()
@@ -274,7 +283,7 @@ class MinHashIndex:
             "fingerprint_ends": np.array(self.fingerprint_ends, np.uint32),
             "owner_doc": np.array(self.owner_doc, np.uint32), "owner_par": np.array(self.owner_par, np.uint32),
             "owner_len": np.array(self.owner_len, np.uint32), "docs": np.array(self.docs, np.uint32),
-            "flags": np.frombuffer(self.flags, np.uint8).copy(),
+            "flags": np.frombuffer(self.flags, np.uint8) & np.uint8(~EARLIER & 0xFF),
             "names": np.frombuffer(self.names, np.uint8).copy(), "name_ends": np.array(self.name_ends, np.uint64),
         }
         for name, runs in (("band", self.band_index), ("exact", self.exact_index)):
@@ -283,7 +292,11 @@ class MinHashIndex:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, **arrays)
+                with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+                    for name, value in arrays.items():
+                        member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                        with archive.open(member, "w", force_zip64=True) as out:
+                            np.lib.format.write_array(out, np.ascontiguousarray(value), allow_pickle=False)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
@@ -304,7 +317,6 @@ class MinHashIndex:
             index.fingerprint_ends = array("I", data["fingerprint_ends"].tobytes())
             index.owner_doc, index.owner_par = array("I", data["owner_doc"].tobytes()), array("I", data["owner_par"].tobytes())
             index.owner_len, index.docs = array("I", data["owner_len"].tobytes()), array("I", data["docs"].tobytes())
-            index.last_doc = array("I", [0xFFFFFFFF]) * len(index.docs)
             index.flags = bytearray((data["flags"] | np.uint8(EARLIER)).tobytes())
             index.names, index.name_ends = bytearray(data["names"].tobytes()), array("Q", data["name_ends"].tobytes())
             for name, runs in (("band", index.band_index), ("exact", index.exact_index)):

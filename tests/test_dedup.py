@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +13,10 @@ from typer.testing import CliRunner
 
 from cleaner import Cleaner, Options
 from cleaner.cli import app
+from cleaner.reading import from_text
 from cleaner.runner import clean_corpus
 from cleaner.shingles import SCHEME, SEED, shingle_hash, shingles, signatures
-from cleaner.steps.dedup import INDEX_NAME
+from cleaner.steps.dedup import INDEX_NAME, NearDuplicateParagraphs
 
 ONLY_DEDUP = Options(rules=False, context=False, content=False, repeated_lines=False)
 FLAGS = ["--no-rules", "--no-context", "--no-content", "--no-repeated", "-q"]
@@ -198,6 +200,34 @@ def test_outputs_do_not_depend_on_the_number_of_workers(tmp_path):
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
 
 
+def _corpus(folder: Path) -> Path:
+    return write(folder, {f"site{i % 3}/doc{i:02d}.txt": "\n\n".join([
+        FILLER[i % 4], [BUDGET, BUDGET_EDITED, BUDGET_BYLINE][i % 3], [HARBOUR, GARDEN][i % 2],
+        f"Tickets for show number {i % 2} cost ten euros.", f"Page {i} of the archive."]) + "\n" for i in range(12)})
+
+
+def _an_hour_later(monkeypatch) -> None:
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3600)
+
+
+@pytest.mark.parametrize("keep", ["first", "longest"])
+def test_cleaning_the_same_input_again_saves_a_byte_identical_index(tmp_path, monkeypatch, keep):
+    options = ONLY_DEDUP.with_(dedup_keep=keep)
+    clean_corpus(_corpus(tmp_path / "in"), tmp_path / "out", options, workers=1)
+    first = outputs(tmp_path / "out")
+    _an_hour_later(monkeypatch)
+    clean_corpus(tmp_path / "in", tmp_path / "out", options, workers=1)
+    assert outputs(tmp_path / "out") == first
+
+
+def test_the_saved_index_depends_only_on_the_inputs_not_on_workers_or_the_clock(tmp_path, monkeypatch):
+    clean_corpus(_corpus(tmp_path / "in"), tmp_path / "one", ONLY_DEDUP, workers=1)
+    _an_hour_later(monkeypatch)
+    clean_corpus(tmp_path / "in", tmp_path / "two", ONLY_DEDUP, workers=2)
+    assert (tmp_path / "one" / INDEX_NAME).read_bytes() == (tmp_path / "two" / INDEX_NAME).read_bytes()
+
+
 def test_short_paragraph_is_removed_only_as_an_exact_repeat_on_the_same_site(tmp_path):
     short = "Tickets cost ten euros at the door."
     write(tmp_path / "in", {"news/a.txt": f"{short}\n\n{BUDGET}\n", "news/b.txt": f"{short.upper()}\n\n{HARBOUR}\n",
@@ -230,6 +260,17 @@ def test_boilerplate_removal_can_be_switched_off(tmp_path):
     assert COOKIE not in (tmp_path / "on/doc00.txt").read_text()
     assert (tmp_path / "off/doc00.txt").read_text() == f"{FILLER[0]} (0)\n\n{COOKIE}\n"
     assert COOKIE not in (tmp_path / "off/doc01.txt").read_text()
+
+
+def test_a_paragraph_twice_in_one_document_counts_that_document_once():
+    step = NearDuplicateParagraphs(boilerplate_docs=3)
+    docs = [from_text(f"{FILLER[0]}\n\n{COOKIE}", "a"), from_text(f"{COOKIE}\n\n{FILLER[1]}\n\n{COOKIE}", "b")]
+    for doc in docs:
+        step.observe(doc)
+    for doc in docs:
+        step.apply(doc)
+    assert step.index.docs[docs[0].paragraphs[1].features["dedup"][0]] == 2
+    assert [p.removed.rule if p.removed else None for p in docs[1].paragraphs] == ["dedup-corpus", None, "dedup-corpus"]
 
 
 def test_fewer_documents_than_the_boilerplate_threshold_keep_one_copy(tmp_path):

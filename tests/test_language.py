@@ -76,6 +76,40 @@ def test_langdetect_engine_is_deterministic_too():
     assert len(answers) == 1
 
 
+HINDI = (
+    "भारत एक विशाल देश है जहाँ अनेक भाषाएँ बोली जाती हैं। यहाँ के लोग अलग अलग त्योहार मिलकर "
+    "मनाते हैं और एक दूसरे की संस्कृति का सम्मान करते हैं।"
+)
+SHARE_MENU = (
+    "Share to Twitter Share to Facebook Share to Pinterest Posted by Admin on Friday, 15 April 2011 "
+    "at 11:10 PM Labels: News, Politics, Sports Read More Latest News Home About Contact"
+)
+
+
+def test_english_menus_in_a_page_in_another_script_do_not_decide_its_language():
+    assert detect(f"{SHARE_MENU} {HINDI}")[0] == "hi"
+    assert detect(f"{HINDI} {SHARE_MENU}")[0] == "hi"
+
+
+def test_a_short_quote_in_another_script_leaves_an_english_text_english():
+    assert detect(f'{ENGLISH} The sign said "Добро пожаловать в Москву" in big letters.')[0] == "en"
+
+
+def test_a_long_text_is_judged_on_all_its_length_not_only_its_beginning():
+    text = f"{ENGLISH} {ENGLISH} " + " ".join([GERMAN] * 8)
+    assert detect(text[:512])[0] == "en"
+    assert detect(text)[0] == "de"
+
+
+def test_the_hash_table_finds_exactly_the_ngrams_the_profiles_know():
+    model = profiles()
+    unknown = np.random.default_rng(0).integers(0, model.base**3, 100_000)
+    codes = np.concatenate((model.codes, unknown, model.codes[::7]))
+    expected = np.searchsorted(model.codes, codes)
+    expected = expected[model.codes.take(expected, mode="clip") == codes]
+    assert np.array_equal(np.sort(model.rows(codes)), np.sort(expected))
+
+
 def _answers(texts: list[str]) -> list[tuple[str, float]]:
     return [detect(t) for t in texts]
 

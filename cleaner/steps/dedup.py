@@ -106,8 +106,10 @@ class NearDuplicateParagraphs(CorpusStep):
     In a corpus run `observe` writes the cluster into `features["dedup"]` before the document
     is spooled, so `apply` needs no per-paragraph state of its own. A document that an earlier
     run already indexed (in a corpus run, same id: the same input file cleaned again into the
-    same output) does not count as its own duplicate: clusters whose kept copy it held are decided again, first in
-    input order.
+    same output) keeps its document number and does not count as its own duplicate: clusters
+    whose kept copy it held are decided again as in a fresh run (first in input order, or the
+    longest from that copy on), so cleaning the same input again writes the same outputs and
+    the same index file, byte for byte.
     """
 
     name = "dedup"
@@ -183,7 +185,8 @@ class NearDuplicateParagraphs(CorpusStep):
             self.reprocessed.add(self.earlier_docs[doc.id])
         if not longs and not shorts:
             return
-        number = index.add_document(doc.id)
+        # a document cleaned again keeps its number: the index of a re-run is the same, byte for byte
+        number = self.earlier_docs[doc.id] if counted else index.add_document(doc.id)
         if longs:
             sigs = np.stack([s for _, _, (s, _) in longs])
             fps = [f for _, _, (_, f) in longs]
@@ -193,19 +196,26 @@ class NearDuplicateParagraphs(CorpusStep):
                                    [len(longs[k][1].text) for k in new])
             self.candidates.added(sigs[new], [fps[k] for k in new], found[new])
             sims[new] = 1.0
-            self._join(longs, found, sims, number, short=False, count=not counted)
+            self._join(longs, found, sims, number, short=False, count=not counted, fresh=found[new])
         if shorts:
             keys = [k for _, _, k in shorts]
             found = index.find_exact(keys)
             new = np.flatnonzero(found < 0)
             found[new] = index.add_exact([keys[k] for k in new], number, [shorts[k][0] for k in new],
                                          [len(shorts[k][1].text) for k in new])
-            self._join(shorts, found, np.ones(len(shorts)), number, short=True, count=not counted)
+            self._join(shorts, found, np.ones(len(shorts)), number, short=True, count=not counted, fresh=found[new])
 
-    def _join(self, items, clusters, sims, number: int, short: bool, count: bool = True) -> None:
-        longest = self.keep == "longest"
+    def _join(self, items, clusters, sims, number: int, short: bool, count: bool, fresh: np.ndarray) -> None:
+        """Join one document's paragraphs to their clusters; a cluster counts the document once."""
+        index, longest = self.index, self.keep == "longest"
+        seen = set(fresh.tolist())  # new clusters start with this document counted
         for (i, p, _), cluster, sim in zip(items, clusters.tolist(), sims.tolist(), strict=True):
-            self.index.join(cluster, number, i, len(p.text), longest, count)
+            if not count and index.flags[cluster] & EARLIER and (index.owner_doc[cluster], index.owner_par[cluster]) == (number, i):
+                # the very copy an earlier run kept, cleaned again: the cluster is decided afresh, and
+                # with keep="longest" the copies after this one compete with it as in the first run
+                index.flags[cluster] &= ~(WRITTEN | EARLIER)
+            index.join(cluster, number, i, len(p.text), longest, count and cluster not in seen)
+            seen.add(cluster)
             p.features["dedup"] = (cluster, number, round(sim, 3), short)
 
     def apply(self, doc: Document) -> None:
