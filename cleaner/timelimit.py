@@ -1,11 +1,14 @@
 """A per-call time limit, for work that may run away (trafilatura on a pathological page).
 
-SIGALRM interrupts the Python code of the call; it works in the main thread of a process (each
-worker of a corpus run, or a script), elsewhere the call simply runs without a limit.
+In the main thread of a process (each worker of the process pool, a script) SIGALRM interrupts
+the call. In other threads (Dask runs tasks in a worker's thread pool) a watchdog timer raises
+the exception in the thread instead; either way it lands between two Python bytecodes, so a
+single C call that never returns (a regex in C, a blocking read) is only interrupted after it.
 """
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import threading
 from collections.abc import Iterator
@@ -18,8 +21,12 @@ class TimeLimitExceeded(BaseException):
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    if not seconds or seconds <= 0:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        with _watchdog(seconds):
+            yield
         return
 
     def _expired(signum, frame):
@@ -32,3 +39,34 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _watchdog(seconds: float) -> Iterator[None]:
+    target = threading.get_ident()
+    state = {"fired": False, "done": False}
+    lock = threading.Lock()
+
+    def expire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_Expired))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except _Expired:
+        raise TimeLimitExceeded(f"took longer than {seconds:g} s") from None
+    finally:
+        with lock:
+            state["done"] = True
+        timer.cancel()
+        if state["fired"]:  # raised after the call had finished: it must not escape later
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+
+
+class _Expired(BaseException):
+    """Raised in the thread by the watchdog (an exception class without arguments, as the C API needs)."""
