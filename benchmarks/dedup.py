@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python benchmarks/dedup.py --paragraphs 50000 --seed 1
     PYTHONPATH=. python benchmarks/dedup.py --index-only --paragraphs 10000000
+    PYTHONPATH=. python benchmarks/dedup.py --devset PATH/TO/devset
 
 Generates a corpus from the seed: paragraphs of ~420 characters of Zipf-distributed words,
 of which a share are planted near-duplicates of earlier ones (word edits, punctuation and
@@ -29,16 +30,22 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import resource
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
+from cleaner.chain import build_steps, run_steps, split
 from cleaner.document import Document, Paragraph
 from cleaner.minhash_index import MinHashIndex
+from cleaner.options import Options
+from cleaner.reading import from_text
 from cleaner.shingles import _token_cache, shingle_hashes, shingles, signatures, signatures_and_fingerprints, tokens
+from cleaner.steps import RepeatedLines
 from cleaner.steps.dedup import MinHashSignatures, NearDuplicateParagraphs
 
 BYLINES = ["Reported by {} for the Daily {}.", "By {} | {} News", "Additional reporting by {} in {}.", "Photo: {} / {}"]
@@ -161,6 +168,11 @@ def score(found: list[set[int]], truth: list[set[int]]) -> tuple[float, float, i
     return tp / nf if nf else 1.0, tp / nt if nt else 1.0, nf, nt
 
 
+def _speeds(mb: float, paragraphs: int, wall: float, cpu: float) -> tuple[str, str]:
+    """MB/s on the wall clock and per second of this process's CPU (the machine may be shared)."""
+    return f"{mb / wall:.1f} MB/s, {mb / cpu:.1f} MB/s of CPU", f"{paragraphs / wall:,.0f} par/s"
+
+
 def _status(field: str) -> int:
     """A memory figure of this process from /proc/self/status, in bytes (0 where there is none)."""
     try:
@@ -235,6 +247,48 @@ def index_only(n: int, seed: int, batch: int = 100_000) -> None:
           f"machine holds {24e9 / max(per, peak / n):,.0f} paragraphs counting the peak")
 
 
+def devset_clusters(devset: Path, examples: int = 8) -> None:
+    """How many near-duplicate clusters of the devset's raw pages span N documents, and what they are."""
+    urls = {}
+    for line in (devset / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        urls[record["id"]] = record["url"]
+    local, tail = split(build_steps(Options(dedup_boilerplate_docs=0)))
+    repeated = next(s for s in tail if isinstance(s, RepeatedLines))
+    dedup = next(s for s in tail if isinstance(s, NearDuplicateParagraphs))
+    docs = []
+    for path in sorted((devset / "raw").glob("*.txt")):
+        doc = run_steps(local, from_text(path.read_text(encoding="utf-8"), path.stem, source=urls.get(path.stem, "")))
+        if doc.removed is None:
+            repeated.observe(doc)
+            dedup.observe(doc)
+        docs.append(doc)
+    clusters: dict[int, dict] = {}
+    for doc in docs:
+        if doc.removed is None:
+            repeated.apply(doc)
+        for p in doc.paragraphs:
+            if (seen := p.features.get("dedup")) is not None:
+                c = clusters.setdefault(seen[0], {"sites": set(), "text": p.text, "copies": 0, "repeated": 0})
+                c["sites"].add(doc.site)
+                c["copies"] += 1
+                c["repeated"] += p.removed is not None
+    spans = np.array(dedup.index.docs, dtype=np.int64)
+    print(f"devset: {len(docs)} raw pages from {len({d.site for d in docs})} sites, {len(clusters):,} clusters of "
+          "paragraphs (3+ words) reaching the dedup step of the default chain, boilerplate removal off")
+    print(f"{'documents':>11} {'clusters':>9} {'on 1 site':>10} {'copies RepeatedLines removes':>29} {'across sites':>13}")
+    for n in (3, 5, 10, 20, 50):
+        big = [c for c in np.flatnonzero(spans >= n).tolist() if c in clusters]
+        single = [c for c in big if len(clusters[c]["sites"]) == 1]
+        removed = sum(clusters[c]["repeated"] for c in single)
+        copies = sum(clusters[c]["copies"] for c in single)
+        print(f"{'>= ' + str(n):>11} {len(big):>9} {len(single):>10} {f'{removed}/{copies}':>29} {len(big) - len(single):>13}")
+    across = sorted((c for c in clusters if len(clusters[c]["sites"]) > 1 and spans[c] >= 5), key=lambda c: -spans[c])
+    print(f"clusters across sites in >= 5 documents ({len(across)}), largest first:")
+    for c in across[: examples * 2]:
+        print(f"  {spans[c]:>4} docs {len(clusters[c]['sites']):>3} sites  {clusters[c]['text'][:100]!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--paragraphs", type=int, default=50000)
@@ -244,8 +298,12 @@ def main() -> None:
     parser.add_argument("--no-datasketch", action="store_true")
     parser.add_argument("--index-only", action="store_true",
                         help="only the index's memory, for --paragraphs synthetic paragraphs (try 10000000)")
+    parser.add_argument("--devset", type=Path, help="count near-duplicate clusters of this devset's raw pages")
     args = parser.parse_args()
     t = args.threshold
+    if args.devset:
+        devset_clusters(args.devset)
+        return
     if args.index_only:
         index_only(args.paragraphs, args.seed)
         return
@@ -260,23 +318,29 @@ def main() -> None:
 
     # 1. signatures -----------------------------------------------------------------------
     _token_cache.clear()
+    cpu_clock = time.process_time()
     clock = time.perf_counter()
     sigs = signatures(texts)
     took = time.perf_counter() - clock
-    rows.append(("signatures, cleaner (one batch)", f"{mb / took:.1f} MB/s", f"{len(texts) / took:,.0f} par/s"))
+    cpu = time.process_time() - cpu_clock
+    rows.append(("signatures, cleaner (one batch)", *_speeds(mb, len(texts), took, cpu)))
+    cpu_clock = time.process_time()
     clock = time.perf_counter()
     sigs, fps = signatures_and_fingerprints([tokens(x) for x in texts])
     took = time.perf_counter() - clock
-    rows.append(("signatures + fingerprints (one batch)", f"{mb / took:.1f} MB/s", f"{len(texts) / took:,.0f} par/s"))
+    cpu = time.process_time() - cpu_clock
+    rows.append(("signatures + fingerprints (one batch)", *_speeds(mb, len(texts), took, cpu)))
     docs = [Document(f"d{d}", "", [Paragraph(x, 0, len(x)) for x in texts[d * 10: d * 10 + 10]], site="s")
             for d in range((len(texts) + 9) // 10)]
     _token_cache.clear()
     step = MinHashSignatures()
+    cpu_clock = time.process_time()
     clock = time.perf_counter()
     for doc in docs:
         step.apply(doc)
     took = time.perf_counter() - clock
-    rows.append(("signatures, cleaner step (per doc of 10)", f"{mb / took:.1f} MB/s", f"{len(texts) / took:,.0f} par/s"))
+    cpu = time.process_time() - cpu_clock
+    rows.append(("signatures, cleaner step (per doc of 10)", *_speeds(mb, len(texts), took, cpu)))
 
     # 2. the dedup step -------------------------------------------------------------------
     gc.collect()
@@ -339,23 +403,33 @@ def main() -> None:
                  f"built in {built:.1f} s (traced)"))
     rows.append((f"cleaner {full.bands}x{full.rows} LSH + fingerprint verify, J>={t}", f"precision {precision:.4f} recall {recall:.4f}",
                  f"{nf} pairs found, {nt} true pairs in the sample of {len(sample)} (brute force {brute:.1f} s)"))
+    pairs = [(s, c) for s, tr in zip(sample.tolist(), truth, strict=True) for c in tr]
+    js = np.array([len(shingles(texts[s]) & shingles(texts[c])) / len(shingles(texts[s]) | shingles(texts[c]))
+                   for s, c in pairs])
+    keys = full.band_keys(sigs)
+    candidate = np.array([bool((keys[s] == keys[c]).any()) for s, c in pairs], dtype=bool)
+    hits = {(s, c) for s, f in zip(sample.tolist(), found, strict=True) for c in f}
+    verified = np.array([pair in hits for pair in pairs], dtype=bool)
     bands = {}
     for lo, hi in ((t, 0.85), (0.85, 0.9), (0.9, 1.01)):
-        pairs = [(s, c) for s, tr in zip(sample.tolist(), truth, strict=True) for c in tr]
-        js = [len(shingles(texts[s]) & shingles(texts[c])) / len(shingles(texts[s]) | shingles(texts[c])) for s, c in pairs]
-        inband = {(s, c) for (s, c), j in zip(pairs, js, strict=True) if lo <= j < hi}
-        hits = {(s, c) for s, f in zip(sample.tolist(), found, strict=True) for c in f}
-        bands[f"{lo:.2f}-{min(hi, 1):.2f}"] = (len(inband & hits), len(inband))
-    rows.append(("cleaner recall by exact J", ", ".join(f"{k}: {a}/{b}" for k, (a, b) in bands.items()), ""))
+        inband = (js >= lo) & (js < hi)
+        missed = js[inband & ~verified]
+        bands[f"{lo:.2f}-{min(hi, 1):.2f}"] = (int((inband & verified).sum()), int(inband.sum()),
+                                               int((inband & candidate).sum()), missed.max() if len(missed) else None)
+    rows.append(("cleaner recall by exact J", ", ".join(f"{k}: {a}/{b}" for k, (a, b, _, _) in bands.items()),
+                 "LSH candidates before verifying: " + ", ".join(f"{c}/{b}" for a, b, c, _ in bands.values())
+                 + "; highest J missed: " + ", ".join("-" if m is None else f"{m:.3f}" for *_, m in bands.values())))
 
     if not args.no_datasketch:
         from datasketch import MinHash, MinHashLSH
 
         grams = [sorted(shingles(x)) for x in texts]
+        cpu_clock = time.process_time()
         clock = time.perf_counter()
         theirs = MinHash.bulk(grams, num_perm=128)
         took = time.perf_counter() - clock
-        rows.append(("signatures, datasketch MinHash.bulk (sha1)", f"{mb / took:.1f} MB/s", f"{len(texts) / took:,.0f} par/s"))
+        cpu = time.process_time() - cpu_clock
+        rows.append(("signatures, datasketch MinHash.bulk (sha1)", *_speeds(mb, len(texts), took, cpu)))
         gc.collect()
         tracemalloc.start()
         clock = time.perf_counter()
