@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from .decode import decode
 from .document import Document, Failure
-from .extract import extract_page, host, page_url
+from .extract import FALLBACK_SHARE, extract_page, host, page_url
 from .segment import paragraphs
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -83,20 +83,21 @@ def check_collisions(sources: list[Source]) -> None:
         raise InputError("output names collide; nothing was written:\n  " + "\n  ".join(clashes))
 
 
-def read(source: Source, favor_recall: bool = True) -> Iterator[Document | Failure]:
+def read(source: Source, favor_recall: bool = True, fallback_share: float = FALLBACK_SHARE) -> Iterator[Document | Failure]:
     data = source.path.read_bytes()
     if source.kind == "jsonl":
         yield from _read_jsonl(source, data)
         return
-    doc = from_bytes(data, source.rel, source.kind, site=source.site, favor_recall=favor_recall)
+    doc = from_bytes(data, source.rel, source.kind, site=source.site, favor_recall=favor_recall,
+                     fallback_share=fallback_share)
     doc.output = source.output
     yield doc
 
 
 def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
-               favor_recall: bool = True) -> Document:
+               favor_recall: bool = True, fallback_share: float = FALLBACK_SHARE) -> Document:
     decoded = decode(data, html=kind == "html")
-    doc = from_text(decoded.text, doc_id, kind, site=site, favor_recall=favor_recall)
+    doc = from_text(decoded.text, doc_id, kind, site=site, favor_recall=favor_recall, fallback_share=fallback_share)
     doc.meta["encoding"] = decoded.encoding
     if decoded.replaced:
         doc.meta["undecodable_chars"] = decoded.replaced
@@ -104,11 +105,12 @@ def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
 
 
 def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source: str = "",
-              favor_recall: bool = True, meta: dict | None = None) -> Document:
+              favor_recall: bool = True, meta: dict | None = None,
+              fallback_share: float = FALLBACK_SHARE) -> Document:
     meta = dict(meta or {})
     if kind == "html":
         source = source or page_url(text)
-        text, meta["extractor"] = extract_page(text, favor_recall)
+        text, meta["extractor"] = extract_page(text, favor_recall, fallback_share)
     doc = Document(id=doc_id, text=text, source=source, site=host(source) or site, meta=meta)
     doc.paragraphs = paragraphs(text)
     return doc
