@@ -46,11 +46,20 @@ class ParagraphClassifier(Step):
                   and (prob[i] < self.prose_threshold or not is_prose(p.text, doc.lang))]
         if not judged:
             return
-        contrib, _ = self.model.second.contributions(stacked[judged])
-        names = self.model.second.names
+        own, _ = self.model.first.contributions(x[judged])
+        context, _ = self.model.second.contributions(stacked[judged])
+        first, second = self.model.first.names, self.model.second.names
+        skip = second.index("p")  # the first stage's score: explained by its own features instead
+        context[:, skip] = 0.0
         for row, i in enumerate(judged):
-            order = np.argsort(contrib[row])[: self.top]
-            against = "; ".join(f"{names[f]}={stacked[i, f]:.2f} ({contrib[row, f]:+.2f})"
-                                for f in order if contrib[row, f] < 0)
+            detail = "own: " + _against(first, x[i], own[row], self.top)
+            if (neighbours := _against(second, stacked[i], context[row], 2)):
+                detail += "; context: " + neighbours
             self.mark(doc, paragraphs[i], f"classified as boilerplate (p={prob[i]:.2f} < {self.threshold:.2f})",
-                      "classifier", against, p_content=round(float(prob[i]), 3))
+                      "classifier", detail, p_content=round(float(prob[i]), 3))
+
+
+def _against(names: tuple[str, ...], values: np.ndarray, contrib: np.ndarray, top: int) -> str:
+    """The features that pushed the score towards boilerplate the most: name=value (contribution)."""
+    order = np.argsort(contrib)[:top]
+    return ", ".join(f"{names[f]}={values[f]:.2f} ({contrib[f]:+.2f})" for f in order if contrib[f] < 0)
