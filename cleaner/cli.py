@@ -36,13 +36,13 @@ class KeepCopy(StrEnum):
 def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool,
              no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool,
              keep_foreign: bool = False, no_classifier: bool = False, classifier_threshold: float | None = None,
-             min_good_share: float = 0.1, html_fallback_share: float = 0.1) -> Options:
+             min_good_share: float = 0.1, html_fallback_share: float = 0.1, keep_chrome: bool = False) -> Options:
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
         rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
         foreign_paragraphs=not keep_foreign, classifier=not no_classifier, classifier_threshold=classifier_threshold,
-        min_good_share=min_good_share, html_fallback_share=html_fallback_share,
+        min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome,
     )
 
 
@@ -62,6 +62,8 @@ MIN_GOOD_SHARE = typer.Option(0.1, "--min-good-share", min=0.0, max=1.0,
                               help="Content step: good paragraphs holding less than this share of a page do not anchor a main region.")
 FALLBACK_SHARE = typer.Option(0.1, "--html-fallback-share", min=0.0, max=1.0,
                               help="HTML: when trafilatura keeps less than this share of the visible text, judge the whole page.")
+KEEP_CHROME = typer.Option(False, "--keep-html-chrome", help="HTML judged by our chain: keep nav, footer, aside "
+                                                               "and ARIA navigation landmarks instead of leaving them out.")
 NO_REPEATED = typer.Option(False, "--no-repeated", help="Do not remove lines repeated across many pages of one site.")
 KEEP_FOREIGN = typer.Option(False, "--keep-foreign-paragraphs",
                             help="With --lang, keep long paragraphs that are clearly in another language.")
@@ -83,6 +85,7 @@ def clean(
     classifier_threshold: float = CLASSIFIER_THRESHOLD,
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
+    keep_chrome: bool = KEEP_CHROME,
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
     audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines). Default: OUTPUT/cleaner-audit.jsonl."),
@@ -95,7 +98,7 @@ def clean(
 ) -> None:
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
-                       no_classifier, classifier_threshold, min_good_share, html_fallback_share)
+                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome)
     options = options.with_(dedup_keep=keep.value, dedup_index=index,
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
     show = not quiet and err.is_terminal
@@ -129,12 +132,13 @@ def explain(
     classifier_threshold: float = CLASSIFIER_THRESHOLD,
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
+    keep_chrome: bool = KEEP_CHROME,
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
 ) -> None:
     """Show FILE with every removed paragraph marked, and the step, rule and evidence behind it."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
-                       no_classifier, classifier_threshold, min_good_share, html_fallback_share)
+                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome)
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:
@@ -144,7 +148,7 @@ def explain(
     source = Source(file, file.name)
     failed = False
     try:
-        items = list(read(source, options.html_favor_recall, options.html_fallback_share))
+        items = list(read(source, options.html_favor_recall, options.html_fallback_share, options.html_drop_chrome))
     except (DecodeError, OSError) as exc:
         items = [Failure(file.name, str(exc))]
     for item in items:

@@ -54,6 +54,9 @@ class Options:
     # HTML: when trafilatura keeps less than this share of the page's visible text, the whole page,
     # one block per line, goes to our own chain instead
     html_fallback_share: float = 0.1
+    # HTML judged by our chain: leave out nav, ARIA navigation/banner/contentinfo/search landmarks,
+    # and footer/aside/header outside article or main (the page's own word on what is not content)
+    html_drop_chrome: bool = True
     # run the content classifier on trafilatura's extraction too (it has already chosen the main text)
     content_on_extracted_html: bool = False
     extra: dict = field(default_factory=dict)

@@ -83,21 +83,23 @@ def check_collisions(sources: list[Source]) -> None:
         raise InputError("output names collide; nothing was written:\n  " + "\n  ".join(clashes))
 
 
-def read(source: Source, favor_recall: bool = True, fallback_share: float = FALLBACK_SHARE) -> Iterator[Document | Failure]:
+def read(source: Source, favor_recall: bool = True, fallback_share: float = FALLBACK_SHARE,
+         drop_chrome: bool = True) -> Iterator[Document | Failure]:
     data = source.path.read_bytes()
     if source.kind == "jsonl":
         yield from _read_jsonl(source, data)
         return
     doc = from_bytes(data, source.rel, source.kind, site=source.site, favor_recall=favor_recall,
-                     fallback_share=fallback_share)
+                     fallback_share=fallback_share, drop_chrome=drop_chrome)
     doc.output = source.output
     yield doc
 
 
 def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
-               favor_recall: bool = True, fallback_share: float = FALLBACK_SHARE) -> Document:
+               favor_recall: bool = True, fallback_share: float = FALLBACK_SHARE, drop_chrome: bool = True) -> Document:
     decoded = decode(data, html=kind == "html")
-    doc = from_text(decoded.text, doc_id, kind, site=site, favor_recall=favor_recall, fallback_share=fallback_share)
+    doc = from_text(decoded.text, doc_id, kind, site=site, favor_recall=favor_recall, fallback_share=fallback_share,
+                    drop_chrome=drop_chrome)
     doc.meta["encoding"] = decoded.encoding
     if decoded.replaced:
         doc.meta["undecodable_chars"] = decoded.replaced
@@ -106,11 +108,11 @@ def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
 
 def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source: str = "",
               favor_recall: bool = True, meta: dict | None = None,
-              fallback_share: float = FALLBACK_SHARE) -> Document:
+              fallback_share: float = FALLBACK_SHARE, drop_chrome: bool = True) -> Document:
     meta = dict(meta or {})
     if kind == "html":
         source = source or page_url(text)
-        text, meta["extractor"] = extract_page(text, favor_recall, fallback_share)
+        text, meta["extractor"] = extract_page(text, favor_recall, fallback_share, drop_chrome)
     doc = Document(id=doc_id, text=text, source=source, site=host(source) or site, meta=meta)
     doc.paragraphs = paragraphs(text)
     return doc

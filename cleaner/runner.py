@@ -45,7 +45,7 @@ def _clean_source(source: Source) -> tuple[int, list[Document | Failure]]:
     items: list[Document | Failure] = []
     try:
         size = source.path.stat().st_size
-        for item in read(source, _options.html_favor_recall, _options.html_fallback_share):
+        for item in read(source, _options.html_favor_recall, _options.html_fallback_share, _options.html_drop_chrome):
             if isinstance(item, Document):
                 try:
                     run_steps(_local_steps, item)
