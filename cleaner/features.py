@@ -37,7 +37,7 @@ OWN = (
     "log_chars", "log_words", "stop_density", "has_stoplist", "sentence_end", "sentences_per_word",
     "capital_share", "digit_share", "punct_share", "bullet", "url", "copyright", "separators",
     "ends_colon", "mean_word_len", "currency", "date_like", "removed_before", "dup_in_page",
-    "prose", "short",
+    "prose", "short", "prose_vocab",
 )
 NEIGHBOUR = ("log_chars", "stop_density", "sentence_end", "bullet", "removed_before", "prose", "short")
 PAGE = (
@@ -94,6 +94,7 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
         f["removed_before"] = 0.0 if p.removed is None else 1.0
         f["dup_in_page"] = 1.0 if key and counts[key] > 1 else 0.0
 
+    _prose_vocabulary(paragraphs, own)
     short = np.array([f["short"] for f in own])
     prose = np.array([f["prose"] for f in own])
     chars = np.array([len(p.text) for p in paragraphs], dtype=float)
@@ -141,6 +142,26 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
         for name, value in values.items():
             row[column[name]] = value
     return rows
+
+
+def _prose_vocabulary(paragraphs: list, own: list[dict]) -> None:
+    """The share of a paragraph's words that the page's running prose (other than itself) also uses.
+
+    A heading, a caption or a list item of the main text speaks of what the text speaks of; a
+    menu, a footer or a teaser for another page mostly does not.
+    """
+    bags = [Counter(w.casefold() for w in words(p.text)) for p in paragraphs]
+    prose = Counter()
+    for bag, f in zip(bags, own, strict=True):
+        if f["prose"]:
+            prose.update(bag)
+    for bag, f in zip(bags, own, strict=True):
+        total = sum(bag.values())
+        if not total:
+            f["prose_vocab"] = 0.0
+            continue
+        inside = bag if f["prose"] else Counter()
+        f["prose_vocab"] = sum(n for w, n in bag.items() if prose[w] - inside[w] > 0) / total
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:

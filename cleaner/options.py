@@ -20,7 +20,7 @@ class Options:
     classifier: bool = True
     classifier_threshold: float | None = None
     # running prose (long, with its language's stop words) is removed only below this probability
-    classifier_prose_threshold: float = 0.2
+    classifier_prose_threshold: float = 0.1
     # content step: below this share of the page's characters, good paragraphs do not anchor a main region
     min_good_share: float = 0.1
     repeated_lines: bool = True
