@@ -108,39 +108,49 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
         "page_log_paragraphs": math.log1p(n),
         "page_short_share": float(short.mean()),
     }
-    log_chars = np.array([f["log_chars"] for f in own])
+    table = np.array([[f[name] for name in OWN] for f in own], dtype=np.float64)
     rows = np.zeros((n, len(NAMES)), dtype=np.float32)
     column = {name: k for k, name in enumerate(NAMES)}
-    for i in range(n):
-        row = rows[i]
-        for name in OWN:
-            row[column[name]] = own[i][name]
-        for o in WINDOW:
-            j = i + o
-            for name in NEIGHBOUR:
-                # outside the page: an empty, removed, short line
-                value = own[j][name] if 0 <= j < n else (1.0 if name in ("removed_before", "short") else
-                                                         -1.0 if name == "stop_density" else 0.0)
-                row[column[f"{name}@{o:+d}"]] = value
-        before = prose_idx[prose_idx < i]
-        after = prose_idx[prose_idx > i]
-        lo, hi = max(0, i - 3), min(n, i + 4)
-        values = {
-            "position": i / max(n - 1, 1),
-            "char_position": before_chars[i] / total,
-            "short_run": min(runs[i], 50) / 50,
-            "log_short_run": math.log1p(runs[i]),
-            "prose_before": min(i - before[-1], _CAP) if len(before) else _CAP,
-            "prose_after": min(after[0] - i, _CAP) if len(after) else _CAP,
-            "chars_to_prose_before": math.log1p(chars[before[-1] + 1:i].sum()) if len(before) else 10.0,
-            "chars_to_prose_after": math.log1p(chars[i + 1:after[0]].sum()) if len(after) else 10.0,
-            "in_prose_region": 1.0 if first <= i <= last else 0.0,
-            "window_mean_log_chars": float(log_chars[lo:hi].mean()),
-            "window_prose": float(prose[lo:hi].sum()),
-            **page,
-        }
-        for name, value in values.items():
-            row[column[name]] = value
+    rows[:, :len(OWN)] = table
+    # outside the page: an empty, removed, short line
+    outside = {name: 1.0 if name in ("removed_before", "short") else -1.0 if name == "stop_density" else 0.0
+               for name in NEIGHBOUR}
+    for o in WINDOW:
+        for name in NEIGHBOUR:
+            values = np.full(n, outside[name])
+            src = table[:, OWN.index(name)]
+            if o > 0:
+                values[:max(n - o, 0)] = src[o:]
+            else:
+                values[-o:] = src[:n + o]
+            rows[:, column[f"{name}@{o:+d}"]] = values
+    index = np.arange(n)
+    # the nearest prose paragraph before and after each paragraph (-1 / n when there is none)
+    last_before = np.maximum.accumulate(np.where(prose > 0, index, -1))
+    last_before = np.concatenate(([-1], last_before[:-1]))
+    first_after = np.minimum.accumulate(np.where(prose > 0, index, n)[::-1])[::-1]
+    first_after = np.concatenate((first_after[1:], [n]))
+    cum = np.concatenate(([0.0], np.cumsum(chars)))
+    has_before, has_after = last_before >= 0, first_after < n
+    log_chars = table[:, OWN.index("log_chars")]
+    window_log = np.array([log_chars[max(0, i - 3):i + 4].mean() for i in range(n)])
+    window_prose = np.array([prose[max(0, i - 3):i + 4].sum() for i in range(n)])
+    page_columns = {
+        "position": index / max(n - 1, 1),
+        "char_position": before_chars / total,
+        "short_run": np.minimum(runs, 50) / 50,
+        "log_short_run": np.log1p(runs),
+        "prose_before": np.where(has_before, np.minimum(index - last_before, _CAP), _CAP),
+        "prose_after": np.where(has_after, np.minimum(first_after - index, _CAP), _CAP),
+        "chars_to_prose_before": np.where(has_before, np.log1p(np.maximum(cum[index] - cum[last_before + 1], 0)), 10.0),
+        "chars_to_prose_after": np.where(has_after, np.log1p(np.maximum(cum[first_after] - cum[index + 1], 0)), 10.0),
+        "in_prose_region": ((first <= index) & (index <= last)).astype(float),
+        "window_mean_log_chars": window_log,
+        "window_prose": window_prose,
+        **page,
+    }
+    for name, values in page_columns.items():
+        rows[:, column[name]] = values
     return rows
 
 
