@@ -86,7 +86,7 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     n = len(paragraphs)
     if not n:
         return np.zeros((0, len(NAMES)), dtype=np.float32)
-    stop = use_stopwords and bool(stopwords(doc.lang))
+    stop = use_stopwords and bool(stopwords(doc.lang)) and stoplist_fits(doc)
     own = [_own(p.text, doc.lang, stop) for p in paragraphs]
     keys = [normalize(p.text) for p in paragraphs]
     counts = Counter(keys)
@@ -152,6 +152,19 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     for name, values in page_columns.items():
         rows[:, column[name]] = values
     return rows
+
+
+def stoplist_fits(doc: Document, min_density: float = 0.05, min_words: int = 10) -> bool:
+    """Whether the stop list of the detected language fits the text at all.
+
+    A misdetected language (Armenian taken for Estonian, Zulu for Swahili: langdetect knows
+    neither) gives a stop-word density near 0 everywhere, which would make every paragraph look
+    like a menu; then the features are computed as for a language without a stop list.
+    Running text in a language whose stop list it is has well over 5% stop words.
+    """
+    stop = stopwords(doc.lang)
+    tokens = [w.casefold() for p in doc.paragraphs if len(found := words(p.text)) >= min_words for w in found]
+    return not tokens or sum(w in stop for w in tokens) >= min_density * len(tokens)
 
 
 def _prose_vocabulary(paragraphs: list, own: list[dict]) -> None:

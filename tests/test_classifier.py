@@ -6,6 +6,7 @@ import numpy as np
 from prose import PROSE, lines
 
 from cleaner import Cleaner
+from cleaner.features import paragraph_features, stoplist_fits
 from cleaner.model import MODEL_PATH, from_dict, load
 from cleaner.training import GoldIndex, fit_trees, in_training_split
 
@@ -88,3 +89,16 @@ def test_trees_learn_a_threshold_and_explain_it_the_same_way_every_time():
     contrib, bias = model.contributions(np.array([[0.1, 0.5]]))
     assert abs(contrib[0, 0]) > abs(contrib[0, 1])
     assert np.isclose(bias + contrib.sum(), model.log_odds(np.array([[0.1, 0.5]]))[0])
+
+
+RU = ("Старый паром, который пересекает реку у подножия деревни, работает уже больше ста лет, и почти все "
+      "жители помнят, как впервые переправлялись на нём вместе с родителями холодным зимним утром.")
+
+
+def test_a_stop_list_that_does_not_fit_the_text_is_not_used():
+    doc = Cleaner().document(lines(*MENU, RU, RU))
+    doc.lang = "ru"
+    assert stoplist_fits(doc)
+    doc.lang = "en"  # as if misdetected: English stop words for Russian text
+    assert not stoplist_fits(doc)
+    assert (paragraph_features(doc) == paragraph_features(doc, use_stopwords=False)).all()
