@@ -1,7 +1,7 @@
 """Train the paragraph classifier on half of the devset and report on the other half.
 
     python benchmarks/train_classifier.py PATH/TO/devset [--out cleaner/models/paragraphs.json]
-                                          [--trees 200] [--depth 4] [--threshold 0.5]
+                                          [--trees 100] [--depth 4] [--threshold 0.4]
 
 Each page goes through the steps that run before the content step (language, rules, context),
 then every paragraph gets the features of cleaner.features and a label from the gold text
@@ -113,10 +113,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("devset", type=Path)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    ap.add_argument("--trees", type=int, default=200)
+    ap.add_argument("--trees", type=int, default=100)
     ap.add_argument("--depth", type=int, default=4)
     ap.add_argument("--learning-rate", type=float, default=0.1)
-    ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--threshold", type=float, default=0.4)
     ap.add_argument("--cache", type=Path, help="pickle of the computed features, reused when it exists")
     a = ap.parse_args()
     started = time.perf_counter()
