@@ -6,11 +6,12 @@ from .document import Document, Failure
 
 
 def removal_records(doc: Document) -> list[dict]:
-    """One record per removed piece: the whole document, or each removed paragraph."""
-    if doc.removed is not None:
-        return [{"doc": doc.id, "paragraph": None, "span": [0, len(doc.text)], **doc.removed.as_dict(),
-                 "lang": doc.lang, "text": doc.text[:200]}]
-    return [
+    """One record per removed piece: the whole document (first), and each paragraph a step removed.
+
+    A document with nothing left keeps its paragraphs' records, which say why each one went."""
+    whole = [] if doc.removed is None else [{"doc": doc.id, "paragraph": None, "span": [0, len(doc.text)],
+                                            **doc.removed.as_dict(), "lang": doc.lang, "text": doc.text[:200]}]
+    return whole + [
         {"doc": doc.id, "paragraph": i, "span": [p.start, p.end], **p.removed.as_dict(), "text": p.text}
         for i, p in enumerate(doc.paragraphs) if p.removed is not None
     ]

@@ -15,10 +15,12 @@ from .steps import (
     KeepLanguages,
     MinHashSignatures,
     NearDuplicateParagraphs,
+    ParagraphClassifier,
     RepeatedLines,
     SandwichedLines,
     Step,
 )
+from .steps.content import ContentThresholds
 
 NOTHING_LEFT = Removal("chain", "nothing left after cleaning", "empty")
 EMPTY_INPUT = Removal("chain", "empty document", "empty-input")
@@ -30,8 +32,12 @@ def build_steps(options: Options) -> list[Step]:
         steps.append(BoilerplateRules(load_rules(options.rules_dirs), options.rule_timeout))
     if options.context:
         steps.append(SandwichedLines())
+    if options.classifier:
+        steps.append(ParagraphClassifier(options.classifier_threshold, judge_extracted=options.content_on_extracted_html,
+                                         prose_threshold=options.classifier_prose_threshold))
     if options.content:
-        steps.append(ContentClassifier(judge_extracted=options.content_on_extracted_html))
+        steps.append(ContentClassifier(ContentThresholds(min_good_share=options.min_good_share),
+                                       judge_extracted=options.content_on_extracted_html))
     if options.dedup:
         steps.append(DuplicateParagraphsInDocument(options.dedup_threshold, options.shingle_words))
     if options.langs:

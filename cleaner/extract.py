@@ -29,14 +29,15 @@ def extract_main_text(html: str, favor_recall: bool = True) -> str:
     return text or ""
 
 
-def extract_page(html: str, favor_recall: bool = True) -> tuple[str, str]:
+def extract_page(html: str, favor_recall: bool = True, fallback_share: float = FALLBACK_SHARE,
+                 drop_chrome: bool = True) -> tuple[str, str]:
     """(text, extractor): trafilatura's main content, or the rendered page when that is too little."""
     main = extract_main_text(html, favor_recall)
-    if len(main) >= FALLBACK_SHARE * len(html):
+    if len(main) >= fallback_share * len(html):
         return main, "trafilatura"  # the rendered text is never longer than the markup: no need to parse again
     rendered = render_blocks(html)
-    if len(main) < FALLBACK_SHARE * len(rendered):
-        return rendered, "rendered"
+    if len(main) < fallback_share * len(rendered):
+        return (drop_chrome and render_blocks(html, drop_chrome=True)) or rendered, "rendered"
     return main, "trafilatura"
 
 

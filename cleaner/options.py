@@ -16,6 +16,13 @@ class Options:
     rules: bool = True
     context: bool = True
     content: bool = True
+    # the trained paragraph classifier (cleaner/models/paragraphs.json); None: the model's own threshold
+    classifier: bool = True
+    classifier_threshold: float | None = None
+    # running prose (long, with its language's stop words) is removed only below this probability
+    classifier_prose_threshold: float = 0.1
+    # content step: below this share of the page's characters, good paragraphs do not anchor a main region
+    min_good_share: float = 0.1
     repeated_lines: bool = True
     dedup: bool = True
     # near-duplicate paragraphs
@@ -44,6 +51,12 @@ class Options:
     foreign_min_confidence: float = 0.99
     # HTML: let trafilatura favour recall, our filters then take care of precision
     html_favor_recall: bool = True
+    # HTML: when trafilatura keeps less than this share of the page's visible text, the whole page,
+    # one block per line, goes to our own chain instead
+    html_fallback_share: float = 0.1
+    # HTML judged by our chain: leave out nav, ARIA navigation/banner/contentinfo/search landmarks,
+    # and footer/aside/header outside article or main (the page's own word on what is not content)
+    html_drop_chrome: bool = True
     # run the content classifier on trafilatura's extraction too (it has already chosen the main text)
     content_on_extracted_html: bool = False
     # inputs: JSON lines and Parquet fields holding the text and the id (datatrove's and dolma's names)

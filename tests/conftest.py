@@ -15,7 +15,7 @@ from cleaner.options import Options
 PROSE = ("The council of Harbour Town voted on Tuesday evening to fund a movable flood barrier at the mouth "
          "of the old harbour, ending a debate that had divided residents for two winters. ")
 # a small, fast chain: the format tests are about reading and writing, not about boilerplate
-FAST = Options(content=False, dedup=False, repeated_lines=False)
+FAST = Options(content=False, classifier=False, dedup=False, repeated_lines=False)
 
 
 def _write(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -16,7 +16,7 @@ def test_clean_text_returns_the_cleaned_string():
 
 
 def test_clean_text_takes_options_by_keyword():
-    assert "Share this story" in clean_text(lines(EN[0], "Share this story", EN[1]), rules=False, content=False)
+    assert "Share this story" in clean_text(lines(EN[0], "Share this story", EN[1]), rules=False, content=False, classifier=False)
 
 
 def test_a_result_carries_text_language_and_removals():

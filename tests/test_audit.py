@@ -37,12 +37,21 @@ def test_each_span_points_at_the_removed_text_in_the_input(corpus, clean_run, js
         assert text[start:end] == record["text"]
 
 
-def test_a_document_removed_whole_has_one_record_without_a_paragraph(corpus, clean_run, jsonl):
+def test_a_document_removed_whole_has_a_record_without_a_paragraph_first(corpus, clean_run, jsonl):
     src = corpus({"story.txt": STORY})
     out, _ = clean_run(src, "--lang", "de")
-    [record] = jsonl(out / "cleaner-audit.jsonl")
+    [record, *pieces] = jsonl(out / "cleaner-audit.jsonl")
     assert record["paragraph"] is None and record["span"] == [0, len(STORY)]
     assert (record["step"], record["rule"], record["reason"]) == ("language", "lang-filter", "language en not in de")
+    assert all(p["paragraph"] is not None for p in pieces)
+
+
+def test_a_document_with_nothing_left_says_why_each_paragraph_went(corpus, clean_run, jsonl):
+    src = corpus({"menu.txt": lines("Skip to content", "Share this story", "Subscribe to our newsletter")})
+    out, _ = clean_run(src)
+    [record, *pieces] = jsonl(out / "cleaner-audit.jsonl")
+    assert (record["paragraph"], record["reason"]) == (None, "nothing left after cleaning")
+    assert [p["paragraph"] for p in pieces] == [0, 1, 2] and all(p["step"] and p["reason"] for p in pieces)
 
 
 def test_audit_lines_are_plain_utf8_not_escaped(corpus, clean_run):

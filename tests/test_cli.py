@@ -91,7 +91,7 @@ def test_help_mentions_every_option(cli, command):
 def test_clean_help_covers_the_readme_options(cli):
     result = cli("clean", "--help", env={"COLUMNS": "200"})
     for option in ("--lang", "--workers", "--rules", "--dedup-threshold", "--no-dedup", "--no-rules", "--no-context",
-                   "--no-content", "--no-repeated", "--audit", "--quiet"):
+                   "--no-content", "--no-classifier", "--no-repeated", "--audit", "--quiet"):
         assert option in result.output, option
 
 

@@ -9,7 +9,7 @@ from cleaner import Cleaner
 
 def without_content(**options) -> Cleaner:
     """The content classifier would remove short lines on its own; switch it off to see context alone."""
-    return Cleaner(content=False, dedup=False, repeated_lines=False, **options)
+    return Cleaner(content=False, classifier=False, dedup=False, repeated_lines=False, **options)
 
 
 def test_a_short_line_between_two_removed_lines_is_removed():

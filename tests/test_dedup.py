@@ -18,8 +18,8 @@ from cleaner.runner import clean_corpus
 from cleaner.shingles import SCHEME, SEED, shingle_hash, shingles, signatures
 from cleaner.steps.dedup import INDEX_NAME, NearDuplicateParagraphs
 
-ONLY_DEDUP = Options(rules=False, context=False, content=False, repeated_lines=False)
-FLAGS = ["--no-rules", "--no-context", "--no-content", "--no-repeated", "-q"]
+ONLY_DEDUP = Options(rules=False, context=False, content=False, classifier=False, repeated_lines=False)
+FLAGS = ["--no-rules", "--no-context", "--no-content", "--no-classifier", "--no-repeated", "-q"]
 
 BUDGET = ("The city council approved the new budget on Tuesday evening after a long debate about funding "
           "for public transport, road repairs and the renovation of the central library, which has been "

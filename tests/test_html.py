@@ -43,3 +43,20 @@ def test_the_canonical_url_of_a_page_names_its_site():
     page = PAGE.replace("<head>", '<head><link rel="canonical" href="https://www.valley-gazette.example/ferry">')
     doc = Cleaner().clean(page, format="html").document
     assert (doc.source, doc.site) == ("https://www.valley-gazette.example/ferry", "valley-gazette.example")
+
+
+def test_the_fallback_share_decides_when_the_whole_page_is_judged_instead():
+    assert Cleaner().clean(PAGE, format="html").document.meta["extractor"] == "trafilatura"
+    rendered = Cleaner(html_fallback_share=0.99).clean(PAGE, format="html").document
+    assert rendered.meta["extractor"] == "rendered"
+    assert EN[0] in rendered.clean_text() and "Contact the editors" not in rendered.clean_text()
+
+
+def test_a_judged_page_leaves_out_what_its_markup_calls_navigation_and_footer():
+    rendered = Cleaner(html_fallback_share=0.99, classifier=False, content=False, rules=False,
+                       context=False).clean(PAGE, format="html")
+    assert "Sport" not in rendered.text and "Privacy policy" not in rendered.text
+    assert "The village ferry keeps running" in rendered.text and EN[1] in rendered.text
+    kept = Cleaner(html_fallback_share=0.99, html_drop_chrome=False, classifier=False, content=False, rules=False,
+                   context=False).clean(PAGE, format="html")
+    assert "Sport" in kept.text and "Privacy policy" in kept.text

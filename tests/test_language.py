@@ -210,7 +210,7 @@ def _run_cli(tmp_path, *args):
     src.mkdir()
     (src / "mixed.txt").write_text(f"{ENGLISH}\n\n{GERMAN}\n\n{ENGLISH.replace('Tuesday', 'Friday')}\n", encoding="utf-8")
     (src / "german.txt").write_text(f"{GERMAN}\n\n{GERMAN.replace('Dienstag', 'Freitag')}\n", encoding="utf-8")
-    off = ["--no-rules", "--no-context", "--no-content", "--no-repeated", "--no-dedup"]
+    off = ["--no-rules", "--no-context", "--no-content", "--no-classifier", "--no-repeated", "--no-dedup"]
     result = CliRunner().invoke(app, ["clean", str(src), str(out), "--workers", "1", "--quiet", *off, *args])
     assert result.exit_code == 0, result.output
     audit = [json.loads(line) for line in (out / "cleaner-audit.jsonl").read_text(encoding="utf-8").splitlines()]

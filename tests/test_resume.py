@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -20,13 +21,21 @@ ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
+def story(i: int) -> str:
+    """A paragraph of its own for page i: the prose's sentences' words in an order of its own."""
+    words = PROSE.split()
+    random.Random(i).shuffle(words)
+    return " ".join(words).capitalize() + " It happened on day " + str(i) + " of the year, residents said."
+
+
 def corpus(root: Path, n: int = 150) -> Path:
     """Files and JSON lines, with lines repeated across a site and near-duplicates across documents."""
     (root / "site").mkdir(parents=True)
     for i in range(n):
         (root / "site" / f"p{i:03d}.txt").write_text(
-            f"Home | News | Sport\n\nHeadline {i}\n\n{PROSE}{i}\n\n{PROSE * 2}\n\nShare this article\n")
-    (root / "feed.jsonl").write_text("".join(f'{{"id": "f{i}", "text": "Item {i}. {PROSE}"}}\n' for i in range(n)))
+            f"Home | News | Sport\n\nHeadline {i}\n\n{story(i)}\n\n{PROSE}{i}\n\n{PROSE * 2}\n\nShare this article\n")
+    (root / "feed.jsonl").write_text("".join(f'{{"id": "f{i}", "text": "Item {i}. {PROSE}\\n\\n{story(n + i)}"}}\n'
+                                             for i in range(n)))
     return root
 
 

@@ -40,7 +40,7 @@ def write_rules(folder: Path, **files: str) -> Path:
 
 def rules_only(**options) -> Cleaner:
     """Only the rules step, so what is removed is what the rules say."""
-    return Cleaner(content=False, context=False, dedup=False, repeated_lines=False, **options)
+    return Cleaner(content=False, classifier=False, context=False, dedup=False, repeated_lines=False, **options)
 
 
 def removed(result) -> dict[str, str]:
@@ -75,7 +75,7 @@ def test_rules_dirs_accepts_a_single_folder(tmp_path):
 def test_cli_rules_option_replaces_and_adds_files(tmp_path, corpus, clean_run):
     folder = write_rules(tmp_path / "rules", **{"social.yaml": SHARE_ONLY_SPREAD, "house.yaml": ADDED_FAMILY})
     src = corpus({"story.txt": DOCUMENT})
-    out, result = clean_run(src, "--rules", folder, "--no-content", "--no-context")
+    out, result = clean_run(src, "--rules", folder, "--no-content", "--no-classifier", "--no-context")
     assert result.exit_code == 0, result.output
     text = (out / "story.txt").read_text(encoding="utf-8")
     assert "Share this story" in text

@@ -110,19 +110,19 @@ def test_rules_in_other_languages_remove_their_boilerplate(prose, boilerplate, r
 
 
 def test_a_spanish_only_rule_does_not_fire_on_an_english_document():
-    result = Cleaner(content=False, context=False).clean(lines(EN[0], "Saltar al contenido", EN[1]))
+    result = Cleaner(content=False, classifier=False, context=False).clean(lines(EN[0], "Saltar al contenido", EN[1]))
     assert result.lang == "en"
     assert "Saltar al contenido" in kept(result)
     assert result.removals == []
 
 
 def test_the_same_spanish_only_rule_fires_on_a_spanish_document():
-    result = Cleaner(content=False, context=False).clean(lines(ES[0], "Saltar al contenido", ES[1]))
+    result = Cleaner(content=False, classifier=False, context=False).clean(lines(ES[0], "Saltar al contenido", ES[1]))
     assert removed(result) == {"Saltar al contenido": "nav-skip-link-es"}
 
 
 def test_no_rules_switches_the_rules_off():
-    assert "Skip to content" in clean_text(lines("Skip to content", EN[0]), rules=False, content=False, context=False)
+    assert "Skip to content" in clean_text(lines("Skip to content", EN[0]), rules=False, content=False, classifier=False, context=False)
 
 
 def test_default_rules_folder_holds_one_file_per_family():

@@ -1,6 +1,7 @@
 """The steps of the chain. Each marks what it removes; none deletes anything."""
 
 from .base import CorpusStep, Step
+from .classifier import ParagraphClassifier
 from .content import ContentClassifier
 from .context import SandwichedLines
 from .dedup import DuplicateParagraphsInDocument, MinHashSignatures, NearDuplicateParagraphs
@@ -11,6 +12,6 @@ from .rules import BoilerplateRules
 __all__ = [
     "BoilerplateRules", "ContentClassifier", "CorpusStep", "DetectLanguage",
     "DuplicateParagraphsInDocument", "ForeignParagraphs", "KeepLanguages", "MinHashSignatures",
-    "NearDuplicateParagraphs", "RepeatedLines",
+    "NearDuplicateParagraphs", "ParagraphClassifier", "RepeatedLines",
     "SandwichedLines", "Step",
 ]

@@ -1,0 +1,104 @@
+"""The trained paragraph classifier: keeps prose, drops menus, says why, and can be switched off."""
+
+from __future__ import annotations
+
+import numpy as np
+from prose import PROSE, lines
+
+from cleaner import Cleaner
+from cleaner.features import paragraph_features, stoplist_fits
+from cleaner.model import MODEL_PATH, from_dict, load
+from cleaner.training import GoldIndex, fit_trees, in_training_split
+
+MENU = ["Home", "News", "Sport", "Weather", "Contact us", "About", "Archive"]
+
+
+def classifier_only() -> Cleaner:
+    """Every other mechanism off, to see the classifier on its own."""
+    return Cleaner(rules=False, context=False, content=False, dedup=False, repeated_lines=False)
+
+
+def test_the_classifier_keeps_prose_and_drops_a_menu_run():
+    text = lines(*MENU, *PROSE["en"][:3], "Terms", "Privacy", "Cookies", "Sitemap")
+    result = classifier_only().clean(text)
+    assert result.text == "\n\n".join(PROSE["en"][:3])
+
+
+def test_the_classifier_works_in_other_languages():
+    for lang in ("es", "fr", "de", "pt"):
+        text = lines(*MENU, *PROSE[lang], "Impressum", "Kontakt", "Datenschutz", "Facebook", "Twitter")
+        result = classifier_only().clean(text)
+        assert result.text == "\n\n".join(PROSE[lang]), lang
+
+
+def test_a_removal_names_the_features_that_decided_it():
+    text = lines(*MENU, *PROSE["en"][:2])
+    record = next(r for r in classifier_only().clean(text).removals if r["text"] == "Sport")
+    assert (record["step"], record["rule"]) == ("classifier", "classifier")
+    assert record["evidence"]["p_content"] < 0.5
+    assert "=" in record["detail"] and "(-" in record["detail"]  # feature=value (contribution)
+
+
+def test_the_classifier_can_be_switched_off():
+    text = lines(*MENU, *PROSE["en"][:2])
+    result = Cleaner(classifier=False, rules=False, context=False, content=False, dedup=False,
+                     repeated_lines=False).clean(text)
+    assert result.text == text.strip().replace("\n", "\n\n")
+
+
+def test_a_lower_threshold_keeps_more():
+    text = lines(*MENU, *PROSE["en"][:2])
+    strict = Cleaner(rules=False, context=False, content=False, dedup=False, repeated_lines=False,
+                     classifier_threshold=0.99).clean(text)
+    lenient = Cleaner(rules=False, context=False, content=False, dedup=False, repeated_lines=False,
+                      classifier_threshold=0.0).clean(text)
+    assert len(lenient.text) == len(text.strip().replace("\n", "\n\n")) >= len(strict.text)
+
+
+def test_the_shipped_model_is_small_and_loads_from_json():
+    assert MODEL_PATH.stat().st_size < 2_000_000
+    model = load()
+    assert 0.0 < model.threshold < 1.0
+    assert model.first.names == model.second.names[: len(model.first.names)]
+
+
+def test_a_gold_label_needs_the_words_in_order_or_a_whole_gold_line():
+    gold = GoldIndex("Best dishwasher\n\nThe Bosch 800 series cleans quietly and dries well.")
+    assert gold.label("Best dishwasher") == 1.0
+    assert gold.label("* The Bosch 800 Series cleans quietly and dries well") == 1.0
+    assert gold.label("Dishwasher") == 0.0  # a word of the gold, but not a line of it
+    assert gold.label("Series 800 Bosch the well dries") == 0.0  # the words, not their order
+
+
+def test_the_split_is_fixed_and_about_half():
+    ids = [f"page-{i}" for i in range(1000)]
+    assert [in_training_split(i) for i in ids] == [in_training_split(i) for i in ids]
+    assert 400 < sum(map(in_training_split, ids)) < 600
+
+
+def test_trees_learn_a_threshold_and_explain_it_the_same_way_every_time():
+    rng = np.random.default_rng(0)
+    x = rng.random((400, 2))
+    y = (x[:, 0] > 0.6).astype(float)
+    one = fit_trees(x, y, np.ones(400), ("signal", "noise"), trees=20, depth=2)
+    two = fit_trees(x, y, np.ones(400), ("signal", "noise"), trees=20, depth=2)
+    assert one == two
+    model = from_dict(one)
+    prob = model.probability(np.array([[0.9, 0.5], [0.1, 0.5]]))
+    assert prob[0] > 0.8 and prob[1] < 0.2
+    contrib, bias = model.contributions(np.array([[0.1, 0.5]]))
+    assert abs(contrib[0, 0]) > abs(contrib[0, 1])
+    assert np.isclose(bias + contrib.sum(), model.log_odds(np.array([[0.1, 0.5]]))[0])
+
+
+RU = ("Старый паром, который пересекает реку у подножия деревни, работает уже больше ста лет, и почти все "
+      "жители помнят, как впервые переправлялись на нём вместе с родителями холодным зимним утром.")
+
+
+def test_a_stop_list_that_does_not_fit_the_text_is_not_used():
+    doc = Cleaner().document(lines(*MENU, RU, RU))
+    doc.lang = "ru"
+    assert stoplist_fits(doc)
+    doc.lang = "en"  # as if misdetected: English stop words for Russian text
+    assert not stoplist_fits(doc)
+    assert (paragraph_features(doc) == paragraph_features(doc, use_stopwords=False)).all()
