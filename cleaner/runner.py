@@ -22,7 +22,7 @@ import os
 import signal
 import tempfile
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -71,18 +71,24 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _clean_batch(batch: list[Raw | Failure]) -> list[Document | Failure]:
-    """Decode, extract and run the per-document steps; every failure is caught and named."""
-    return [_clean_one(raw) for raw in batch]
+def _clean_batch(batch: list[Raw | Failure]) -> tuple[list[Document | Failure], Counter]:
+    """Decode, extract and run the per-document steps; every failure is caught and named.
+
+    Also returns the CPU seconds spent per step, for the run's summary.
+    """
+    seconds: Counter = Counter()
+    return [_clean_one(raw, seconds) for raw in batch], seconds
 
 
-def _clean_one(raw: Raw | Failure) -> Document | Failure:
+def _clean_one(raw: Raw | Failure, seconds: Counter) -> Document | Failure:
     if isinstance(raw, Failure):
         return raw
     try:
+        started = time.process_time()
         item = to_document(raw, _options)
+        seconds["read"] += time.process_time() - started
         if isinstance(item, Document):
-            run_steps(_local_steps, item)
+            run_steps(_local_steps, item, seconds)
         return item
     except Exception as exc:  # one bad document must not stop the run
         return Failure(raw.id, f"{type(exc).__name__}: {exc}", raw.output)
@@ -136,19 +142,22 @@ def clean_corpus(
         for step in corpus_steps:
             step.load_state(state.snapshot(step.name, step.state_path()))
         chunks = 0
-        for index, (batch, items) in enumerate(_pass_one(sources, options, workers, state)):
+        for index, (batch, items) in enumerate(_pass_one(sources, options, workers, state, summary.step_seconds)):
             chunks += 1
             summary.bytes_in += sum(raw.size for raw in batch if isinstance(raw, Raw))
             for item in items:
                 if isinstance(item, Document) and item.removed is None:
                     for step in corpus_steps:
+                        clock = time.process_time()
                         step.observe(item)
+                        summary.step_seconds[f"observe {type(step).__name__}"] += time.process_time() - clock
+            clock = time.process_time()
             if not state.has(index):  # saved after observe: pass 2 needs what observe noted
                 state.save(index, items)
+            summary.step_seconds["spool"] += time.process_time() - clock
             if progress:
                 progress(summary.bytes_in, None)
-        replay = (item for index in range(chunks) for item in state.load(index))
-        _pass_two(replay, tail, open_writer(output, options, state.tmp), audit_path or default_audit,
+        _pass_two(_replay(state, chunks, summary.step_seconds), tail, open_writer(output, options, state.tmp), audit_path or default_audit,
                   manifest_path or default_manifest, state.tmp, summary)
         for step in corpus_steps:  # only once every output is written: a crash keeps the old state
             step.save_state()
@@ -172,15 +181,15 @@ def batches(sources: list[Source], options: Options) -> Iterator[list[Raw | Fail
         yield batch
 
 
-def _pass_one(sources: list[Source], options: Options, workers: int | None,
-              state: RunState) -> Iterator[tuple[list, list[Document | Failure]]]:
+def _pass_one(sources: list[Source], options: Options, workers: int | None, state: RunState,
+              seconds: Counter) -> Iterator[tuple[list, list[Document | Failure]]]:
     """(raw batch, cleaned items) in input order; batches saved by an earlier run are loaded, not redone."""
     workers = max(1, workers or os.cpu_count() or 1)
     todo = batches(sources, options)
     if workers == 1:
         _start_worker(options)
         for index, batch in enumerate(todo):
-            yield batch, _done(state, index, None, batch)
+            yield batch, _done(state, index, None, batch, seconds)
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options, os.getpid())) as pool:
         pending: deque = deque()
@@ -189,17 +198,27 @@ def _pass_one(sources: list[Source], options: Options, workers: int | None,
             pending.append((index, future, batch))
             while len(pending) > workers * 3:
                 index, future, batch = pending.popleft()
-                yield batch, _done(state, index, future, batch)
+                yield batch, _done(state, index, future, batch, seconds)
         while pending:
             index, future, batch = pending.popleft()
-            yield batch, _done(state, index, future, batch)
+            yield batch, _done(state, index, future, batch, seconds)
 
 
-def _done(state: RunState, index: int, future, batch: list) -> list[Document | Failure]:
+def _done(state: RunState, index: int, future, batch: list, seconds: Counter) -> list[Document | Failure]:
     if state.has(index):
         state.reused += 1
         return state.load(index)
-    return future.result() if future is not None else _clean_batch(batch)
+    items, spent = future.result() if future is not None else _clean_batch(batch)
+    seconds.update(spent)
+    return items
+
+
+def _replay(state: RunState, chunks: int, seconds: Counter) -> Iterator[Document | Failure]:
+    for index in range(chunks):
+        clock = time.process_time()
+        items = state.load(index)
+        seconds["spool"] += time.process_time() - clock
+        yield from items
 
 
 def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, audit_path: Path | None,
@@ -210,7 +229,8 @@ def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, aud
         for item in items:
             records: list[dict] = []
             if isinstance(item, Document):
-                run_steps(tail, item)
+                run_steps(tail, item, summary.step_seconds)
+                clock = time.process_time()
                 finish(item)
                 if item.removed is None:
                     writer.write(item)
@@ -218,6 +238,7 @@ def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, aud
                     writer.drop(item)
                 records = note_records(item) + removal_records(item)
             else:
+                clock = time.process_time()
                 writer.drop(item)
             if audit:
                 audit.write("".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records))
@@ -225,6 +246,7 @@ def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, aud
             if manifest:
                 manifest.write(json.dumps(manifest_entry(item, getattr(item, "output", "")),
                                           ensure_ascii=False, sort_keys=True) + "\n")
+            summary.step_seconds["write"] += time.process_time() - clock
     except BaseException:
         for f in (audit, manifest, writer):
             if f:
