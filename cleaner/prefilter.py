@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import regex
 from regex import _regex
@@ -25,11 +26,13 @@ from regex import _regex_core as core
 
 MAX_STRINGS = 256  # a literal set (or a set of alternatives to combine) larger than this is given up
 MAX_REPEAT = 4  # x{0,4} is expanded into its alternatives, longer repeats are not
+FIND_DEPTH = 6  # the scan's regex looks for the first characters of literals; the trie walk checks the rest
 _ZERO_WIDTH = (core.ZeroWidthBase, core.LookAround)
 _REPEATS = (core.GreedyRepeat, core.LazyRepeat, core.PossessiveRepeat)
 _SIMPLE_CASE = (core.NOCASE, core.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def required_literals(pattern: str, flags: int = regex.IGNORECASE | regex.V0) -> frozenset[str] | None:
     """Strings one of which every match of `pattern` contains (as the pattern's characters are
     written: compare after case folding), or None when nothing can be said."""
@@ -222,8 +225,8 @@ class LiteralScan:
                         entry[1] |= 1 << bit
                     node = entry[0]
                 self.longest = max(self.longest, len(s))
-        # finds the next position where some literal starts (the first one to end there is enough)
-        self.find = re.compile(_trie_pattern(self.root)).search if self.root else None
+        # finds the next position where some literal may start: a short regex compiles fast
+        self.find = re.compile(_trie_pattern(self.root, FIND_DEPTH)).search if self.root else None
 
     def scan(self, text: str) -> int:
         mask = 0
@@ -244,10 +247,11 @@ class LiteralScan:
         return mask
 
 
-def _trie_pattern(node: dict) -> str:
-    """A regex of the trie's literals, factored by prefix, stopping at the first literal that ends."""
+def _trie_pattern(node: dict, depth: int) -> str:
+    """A regex of the trie's literals' first `depth` characters, factored by prefix (the first to end will do)."""
     branches = []
     for ch in sorted(node):
         children, ends = node[ch]
-        branches.append(re.escape(ch) + ("" if ends or not children else _trie_pattern(children)))
+        rest = "" if ends or not children or depth <= 1 else _trie_pattern(children, depth - 1)
+        branches.append(re.escape(ch) + rest)
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

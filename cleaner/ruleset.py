@@ -11,28 +11,21 @@ matches is the one that would have matched when trying every rule in turn.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .prefilter import CaseFold, LiteralScan, required_literals
 from .rules import Rule
 from .textstats import collapse_space, words
 
 
-@dataclass
 class RuleBand:
     """The rules that apply to paragraphs of one language and one range of word counts."""
 
-    rules: tuple[Rule, ...]
-    literals: list[frozenset[str] | None]  # per rule, case-folded; None: always a candidate
-    always: int = 0  # mask of the rules without literals
-    scan: LiteralScan | None = None
-    picked: dict[int, tuple[Rule, ...]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        with_literals = [lits or frozenset() for lits in self.literals]
-        self.always = sum(1 << i for i, lits in enumerate(self.literals) if lits is None)
-        if any(with_literals):
-            self.scan = LiteralScan(with_literals)
+    def __init__(self, rules: tuple[Rule, ...], literals: tuple[frozenset[str] | None, ...]):
+        self.rules = rules  # literals: per rule, case-folded; None: the rule is always a candidate
+        self.always = sum(1 << i for i, lits in enumerate(literals) if lits is None)
+        self.scan = _scan(tuple(lits or frozenset() for lits in literals)) if any(literals) else None
+        self.picked: dict[int, tuple[Rule, ...]] = {}
 
     def candidates(self, folded: str) -> tuple[Rule, ...]:
         mask = self.always | (self.scan.scan(folded) if self.scan else 0)
@@ -42,11 +35,22 @@ class RuleBand:
         return picked
 
 
+@lru_cache(maxsize=256)
+def _scan(literals: tuple[frozenset[str], ...]) -> LiteralScan:
+    """Shared by the rule sets of one process (every Cleaner builds its own)."""
+    return LiteralScan(list(literals))
+
+
+@lru_cache(maxsize=64)
+def _fold(chars: frozenset[str]) -> CaseFold:
+    return CaseFold(chars)
+
+
 class RuleSet:
     def __init__(self, rules: list[Rule]):
         self.rules = list(rules)
         self.literals = {r.id: required_literals(r.pattern.pattern, r.pattern.flags) for r in self.rules}
-        self.fold = CaseFold({c for lits in self.literals.values() if lits for s in lits for c in s})
+        self.fold = _fold(frozenset(c for lits in self.literals.values() if lits for s in lits for c in s))
         self.folded = {rid: frozenset(map(self.fold, lits)) if lits else None for rid, lits in self.literals.items()}
         # word counts at which the set of rules within their limits changes
         self.bounds = sorted({r.min_words for r in self.rules} | {r.max_words + 1 for r in self.rules if r.max_words} | {0})
@@ -72,7 +76,7 @@ class RuleSet:
         key = tuple(r.id for r in within)
         band = self._bands.get(key)
         if band is None:
-            band = self._bands[key] = RuleBand(within, [self.folded[r.id] for r in within])
+            band = self._bands[key] = RuleBand(within, tuple(self.folded[r.id] for r in within))
         return band
 
     def candidates(self, text: str, lang: str) -> tuple[Rule, ...]:
