@@ -211,40 +211,47 @@ class LiteralScan:
     """Which of several literal sets have a member in a (case-folded) text, as a bit mask.
 
     `literals[i]` is the set of pattern i; bit i of `scan(text)` is set when one of them occurs.
+    The trie is kept as one dict from every prefix of a literal to the mask of the literals
+    equal to it: strings and ints only, which the garbage collector never has to walk.
     """
 
     def __init__(self, literals: list[frozenset[str]]):
-        self.root: dict = {}  # char -> [children, mask of the sets with a literal ending here]
-        self.longest = 0
+        self.prefixes: dict[str, int] = {}
         for bit, strings in enumerate(literals):
             for s in strings:
-                node = self.root
-                for i, ch in enumerate(s):
-                    entry = node.setdefault(ch, [{}, 0])
-                    if i == len(s) - 1:
-                        entry[1] |= 1 << bit
-                    node = entry[0]
-                self.longest = max(self.longest, len(s))
+                for end in range(1, len(s)):
+                    self.prefixes.setdefault(s[:end], 0)
+                self.prefixes[s] = self.prefixes.get(s, 0) | 1 << bit
+        self.longest = max(map(len, self.prefixes), default=0)
         # finds the next position where some literal may start: a short regex compiles fast
-        self.find = re.compile(_trie_pattern(self.root, FIND_DEPTH)).search if self.root else None
+        self.find = re.compile(_trie_pattern(_trie(self.prefixes), FIND_DEPTH)).search if self.prefixes else None
 
     def scan(self, text: str) -> int:
         mask = 0
-        find, root, longest = self.find, self.root, self.longest
+        find, prefixes = self.find, self.prefixes
         if find is None:
             return 0
         found = find(text)
         while found is not None:
             start = found.start()
-            node = root
-            for ch in text[start: start + longest]:  # every literal that starts here
-                entry = node.get(ch)
-                if entry is None:
+            for end in range(start + 1, min(start + self.longest, len(text)) + 1):  # every literal starting here
+                ends = prefixes.get(text[start:end])
+                if ends is None:
                     break
-                node = entry[0]
-                mask |= entry[1]
+                mask |= ends
             found = find(text, start + 1)
         return mask
+
+
+def _trie(prefixes: dict[str, int]) -> dict:
+    """The prefixes as a nested trie: char -> (children, mask of the literals ending there)."""
+    root: dict = {}
+    for prefix in sorted(prefixes, key=len):
+        node = root
+        for ch in prefix[:-1]:
+            node = node[ch][0]
+        node[prefix[-1]] = ({}, prefixes[prefix])
+    return root
 
 
 def _trie_pattern(node: dict, depth: int) -> str:
