@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from time import process_time
+
 from .document import Document, Removal
 from .options import Options
 from .rules import load_rules
@@ -64,11 +67,21 @@ def split(steps: list[Step]) -> tuple[list[Step], list[Step]]:
     return steps, []
 
 
-def run_steps(steps: list[Step], doc: Document) -> Document:
+def run_steps(steps: list[Step], doc: Document, seconds: Counter | None = None) -> Document:
+    """Apply the steps in order until one removes the whole document.
+
+    With `seconds`, each step's CPU time is added to it under the step's class name: a run's
+    profile for two clock reads per step, whatever the load of the machine.
+    """
     for step in steps:
         if doc.removed is not None:
             break
-        step.apply(doc)
+        if seconds is None:
+            step.apply(doc)
+        else:
+            started = process_time()
+            step.apply(doc)
+            seconds[type(step).__name__] += process_time() - started
     return doc
 
 

@@ -14,7 +14,7 @@ Imported only when `--engine dask` is asked for: the core install has no Dask.
 from __future__ import annotations
 
 import operator
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 
 from .band_shuffle import ShuffledCandidates, entries, verify
@@ -42,7 +42,7 @@ def connect(scheduler: str | None, workers: int):
 
 
 def dask_pass_one(todo: Iterator[list], options: Options, workers: int | None, scheduler: str | None,
-                  state: RunState, corpus_steps: list[CorpusStep]) -> Iterator[tuple[int, list, bool]]:
+                  state: RunState, corpus_steps: list[CorpusStep], seconds: Counter) -> Iterator[tuple[int, list, bool]]:
     """Like the local engine's pass 1: (input bytes, cleaned items, save them) per batch, in input
     order; before the first is given, near-duplicate candidates have been found on the cluster."""
     dedup = next((s for s in corpus_steps if isinstance(s, NearDuplicateParagraphs)), None)
@@ -57,7 +57,9 @@ def dask_pass_one(todo: Iterator[list], options: Options, workers: int | None, s
         def finish_one() -> None:
             index, future = pending.popleft()
             if future is not None:
-                state.save(index, future.result())  # before observe; saved again after it
+                items, spent = future.result()
+                seconds.update(spent)
+                state.save(index, items)  # before observe; saved again after it
 
         for index, batch in enumerate(todo):
             sizes.append(batch_size(batch))
@@ -68,7 +70,7 @@ def dask_pass_one(todo: Iterator[list], options: Options, workers: int | None, s
             else:
                 items = future = client.submit(clean_batch_with, options, batch, pure=False)
             if blank is not None:
-                band_entries.append(client.submit(entries, items, blank, partitions, pure=False))
+                band_entries.append(client.submit(_entries, items, blank, partitions, pure=False))
             pending.append((index, future))
             while len(pending) > nworkers * IN_FLIGHT_PER_WORKER:
                 finish_one()
@@ -90,6 +92,11 @@ def _verified_pairs(client, band_entries: list, partitions: int, dedup: NearDupl
         pieces = [client.submit(operator.getitem, e, part, pure=False) for e in band_entries]
         verified.append(client.submit(verify, pieces, dedup.threshold, pure=False))
     return sorted(pair for pairs in client.gather(verified) for pair in pairs)
+
+
+def _entries(result: list | tuple, step: NearDuplicateParagraphs, partitions: int) -> list:
+    """Band entries of a batch's items (a cleaned batch comes with its step times)."""
+    return entries(result[0] if isinstance(result, tuple) else result, step, partitions)
 
 
 def _blank(step: NearDuplicateParagraphs) -> NearDuplicateParagraphs:

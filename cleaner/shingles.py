@@ -20,7 +20,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import chain
 
 import numpy as np
@@ -39,11 +39,15 @@ _WORD = re.compile(r"[^\W_]+")
 _ASCII_TABLE = bytes((c | 0x20 if 65 <= c <= 90 else c) if chr(c).isalnum() and c < 128 else 32 for c in range(256))
 
 
-def tokens(text: str) -> list[bytes]:
-    """The words of `normalize(text)`, UTF-8 encoded (bytes.translate when the text is ASCII)."""
+@lru_cache(maxsize=1 << 15)
+def tokens(text: str) -> tuple[bytes, ...]:
+    """The words of `normalize(text)`, UTF-8 encoded (bytes.translate when the text is ASCII).
+
+    Memoised: the in-document duplicates, the signatures and the corpus index all ask.
+    """
     if text.isascii():
-        return text.encode("ascii").translate(_ASCII_TABLE).split()
-    return [w.encode("utf-8") for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold())]
+        return tuple(text.encode("ascii").translate(_ASCII_TABLE).split())
+    return tuple(w.encode("utf-8") for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
 def shingles(text: str, size: int = 5) -> set[bytes]:

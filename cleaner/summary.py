@@ -21,6 +21,9 @@ class Summary:
     documents_removed: Counter = field(default_factory=Counter)  # reason -> documents
     languages: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    # where the time went: CPU seconds per step class (summed over the worker processes), and
+    # per stage of the run ("read", "observe <step>", "spool", "write")
+    step_seconds: Counter = field(default_factory=Counter)
 
     def add(self, item: Document | Failure) -> None:
         self.documents_in += 1

@@ -1,15 +1,26 @@
-"""Small text measures shared by the steps (one definition of a word, of a heading, ...)."""
+"""Small text measures shared by the steps (one definition of a word, of a heading, ...).
+
+The views of a text that several steps ask for (its words, its whitespace-collapsed and its
+normalised forms) are memoised by text: each is computed once per paragraph, however many
+rules and steps look at it, and once for a menu line that a whole site repeats. The memos
+hold the last `MEMO_SIZE` distinct texts (a few documents' worth) and return tuples, which
+nobody can change under another step's feet.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from collections.abc import Sequence
+from functools import cache, lru_cache
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_SPACE = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]|_")
 SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’»)\]]*$")
+MEMO_SIZE = 1 << 15
+# ASCII text is its own NFKC form; `normalize` on it: letters lower-cased, punctuation and _ to spaces
+_ASCII_NORMAL = bytes((c + 32 if 65 <= c <= 90 else c) if (chr(c).isalnum() or chr(c).isspace()) and c != 95 else 32
+                      for c in range(128)) + bytes(range(128, 256))
 
 # langdetect codes -> jusText stop-list names (jusText ships with trafilatura)
 _STOPLIST_NAMES = {
@@ -29,18 +40,23 @@ _STOPLIST_NAMES = {
 }
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def normalize(text: str) -> str:
     """Case-, punctuation- and whitespace-insensitive form, for matching and duplicates."""
+    if text.isascii():
+        return " ".join(text.encode("ascii").translate(_ASCII_NORMAL).decode("ascii").split())
     text = unicodedata.normalize("NFKC", text).casefold()
-    return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()
+    return " ".join(_PUNCT.sub(" ", text).split())  # str.split() splits where \s matches
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def collapse_space(text: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return " ".join((text if text.isascii() else unicodedata.normalize("NFKC", text)).split())
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+@lru_cache(maxsize=MEMO_SIZE)
+def words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text))
 
 
 def is_heading_like(text: str, max_words: int = 12) -> bool:
@@ -63,11 +79,11 @@ def stopwords(lang: str) -> frozenset[str]:
         return frozenset()
 
 
-def stopword_density(tokens: list[str], lang: str) -> float | None:
+def stopword_density(tokens: Sequence[str], lang: str) -> float | None:
     stop = stopwords(lang)
     if not stop or not tokens:
         return None
-    return sum(1 for w in tokens if w.casefold() in stop) / len(tokens)
+    return sum(map(stop.__contains__, map(str.casefold, tokens))) / len(tokens)
 
 
 def is_prose(text: str, lang: str, min_chars: int = 200, min_density: float = 0.32) -> bool:

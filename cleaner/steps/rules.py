@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..document import Document, Paragraph
 from ..rules import Rule
+from ..ruleset import RuleSet
 from ..textstats import is_heading_like, is_prose
 from .base import Step
 
@@ -12,20 +13,23 @@ class BoilerplateRules(Step):
     name = "rules"
 
     def __init__(self, rules: list[Rule], timeout: float | None = None):
-        self.rules, self.timeout = rules, timeout
+        self.rules, self.timeout = RuleSet(rules), timeout
 
     def apply(self, doc: Document) -> None:
-        rules = [r for r in self.rules if r.applies_to(doc.lang)]
+        off: list[Rule] = []  # rules that timed out in this document
         paragraphs = doc.paragraphs
         i = 0
         while i < len(paragraphs):
             p = paragraphs[i]
             if p.removed is None:
-                for rule in list(rules):
+                # in rule order, the rules that could match this paragraph: the others cannot
+                for rule in self.rules.candidates(p.text, doc.lang):
+                    if off and rule in off:
+                        continue
                     try:
                         found = rule.match(p.text, self.timeout)
                     except TimeoutError:  # a runaway pattern: off for this document, and said so
-                        rules.remove(rule)
+                        off.append(rule)
                         doc.meta.setdefault("rule_timeouts", []).append(rule.id)
                         continue
                     if found is None:
