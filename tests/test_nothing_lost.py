@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import FAST, PROSE, article, manifest
+from conftest import FAST, PROSE, article, manifest, write_jsonl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
@@ -164,6 +164,18 @@ def test_parquet_rows_whatever_their_text_column_holds_each_get_one_manifest_lin
         assert all("text" in e["error"] for e in entries if e["status"] == "failed")
 
 
+def test_parquet_output_ids_are_the_manifests_ids(tmp_path):
+    recs = [{"id": None, "text": article(1)}, {"text": article(2)}, {"id": {"k": 1}, "text": article(3)},
+            {"id": 7, "text": article(4)}, {"id": "x", "text": article(5)}]
+    src = write_jsonl(tmp_path / "in.jsonl", recs)
+    summary = clean_corpus(src, tmp_path / "out.parquet", FAST, workers=1)
+    entries = accounted(summary, tmp_path / "out.parquet.manifest.jsonl")
+    rows = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert [r["id"] for r in rows] == [e["doc"] for e in entries] == ["in.jsonl:1", "in.jsonl:2", "in.jsonl:3", "7", "x"]
+    assert json.loads(rows[2]["fields"]) == {"id": {"k": 1}}  # the input's own id is not lost
+    assert json.loads(rows[0]["fields"]) == {"id": None}
+
+
 def warc_with(path: Path, records: list[tuple[str, str, bytes, str]]) -> Path:
     """records: (WARC type, URL, payload, content type)"""
     with open(path, "wb") as out:
@@ -228,3 +240,16 @@ def test_a_record_nested_too_deep_to_pass_between_processes_fails_alone(tmp_path
     entries = accounted(summary, tmp_path / "out.jsonl.manifest.jsonl")
     assert statuses(entries) == ["written", "written", "failed", "failed", "written"]
     assert "nested deeper" in entries[2]["error"]
+
+
+
+def test_parquet_output_has_the_counts_json_lines_output_has(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": article(1) + "\n\nShare this article"}])
+    clean_corpus(src, tmp_path / "out.parquet", FAST, workers=1)
+    clean_corpus(src, tmp_path / "out.jsonl", FAST, workers=1)
+    row = pq.read_table(tmp_path / "out.parquet").to_pylist()[0]
+    counts = json.loads((tmp_path / "out.jsonl").read_text())["cleaner"]
+    for key in ("lang", "lang_confidence", "paragraphs_kept", "paragraphs_removed", "chars_removed"):
+        assert row[key] == counts[key], key
+    assert json.loads(row["removed_by_step"]) == counts["removed_by_step"]
+
