@@ -253,3 +253,33 @@ def test_parquet_output_has_the_counts_json_lines_output_has(tmp_path):
         assert row[key] == counts[key], key
     assert json.loads(row["removed_by_step"]) == counts["removed_by_step"]
 
+
+# -- outputs appear whole, where they were asked for ---------------------------------------------
+
+def test_side_files_on_another_file_system_are_written(tmp_path):
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs /dev/shm on another file system than the test's folder")
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": article(1)}])
+    side = shm / f"cleaner-test-{os.getpid()}"
+    side.mkdir()
+    try:
+        summary = clean_corpus(src, tmp_path / "out.jsonl", FAST, workers=1, manifest_path=side / "m.jsonl",
+                               audit_path=side / "a.jsonl")
+        assert len(accounted(summary, side / "m.jsonl")) == 1
+        assert sorted(p.name for p in side.iterdir()) == ["a.jsonl", "m.jsonl"]  # no temporary file left
+    finally:
+        for p in side.iterdir():
+            p.unlink()
+        side.rmdir()
+
+
+@pytest.mark.parametrize("output", ["out", "out.jsonl", "out.parquet"])
+def test_outputs_are_readable_as_the_umask_allows_like_any_new_file(tmp_path, output):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": article(1)}])
+    clean_corpus(src, tmp_path / output, FAST, workers=1)
+    (tmp_path / "plain").write_text("")
+    expected = os.stat(tmp_path / "plain").st_mode & 0o777
+    made = [p for p in tmp_path.rglob("*") if p.is_file() and p.name not in ("in.jsonl", "plain")]
+    assert made and {p.relative_to(tmp_path).as_posix(): os.stat(p).st_mode & 0o777 for p in made} == {
+        p.relative_to(tmp_path).as_posix(): expected for p in made}
