@@ -283,3 +283,20 @@ def test_outputs_are_readable_as_the_umask_allows_like_any_new_file(tmp_path, ou
     made = [p for p in tmp_path.rglob("*") if p.is_file() and p.name not in ("in.jsonl", "plain")]
     assert made and {p.relative_to(tmp_path).as_posix(): os.stat(p).st_mode & 0o777 for p in made} == {
         p.relative_to(tmp_path).as_posix(): expected for p in made}
+
+
+FRAGMENTS = [good(1), good(2), "", " ", "\r", "\ufeff", "{", "}", "[" * 300, "]" * 300, '"\\ud800"', '"\\udfff\\ud800"',
+             '"\\ud83d\\ude00"', "1" * 4500, "-0.5e999", "NaN", "null", '"text"', ':', ",", '{"text": ', '{"id": ',
+             "\x00", "\u2028", "caf\u00e9", '"\\u0000"']
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=6).map("".join), max_size=8))
+def test_hostile_json_lines_each_end_in_one_manifest_line(tmp_path_factory, fragments):
+    tmp = tmp_path_factory.mktemp("hostile")
+    data = "\n".join(fragments).encode("utf-8", "surrogatepass")
+    (tmp / "in.jsonl").write_bytes(data)
+    summary = clean_corpus(tmp / "in.jsonl", tmp / "out.jsonl", FAST, workers=1)
+    entries = accounted(summary, tmp / "out.jsonl.manifest.jsonl")
+    assert len(entries) == sum(1 for line in data.split(b"\n") if line.strip())
+    (tmp / "out.jsonl").read_bytes().decode("utf-8")  # strict: whatever came in, valid UTF-8 goes out
