@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
+import errno
+import functools
 import os
+import shutil
 import tempfile
 from pathlib import Path
+
+
+@functools.cache
+def _file_mode() -> int:
+    """What `open()` would give a new file: mkstemp's 0600 would hide the corpus from its readers."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _temporary(path: Path, tmp_dir: Path | None) -> tuple[int, str]:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=tmp_dir or path.parent)
+    os.fchmod(fd, _file_mode())
+    return fd, tmp
+
+
+def _move(tmp: str, path: Path) -> None:
+    """Rename `tmp` over `path`; from another file system (a state folder in /tmp, a side file on
+    another disk) copy it beside `path` first, so that the rename is still atomic."""
+    try:
+        os.replace(tmp, path)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    fd, beside = _temporary(path, None)
+    try:
+        with open(tmp, "rb") as source, os.fdopen(fd, "wb") as target:
+            shutil.copyfileobj(source, target)
+        os.replace(beside, path)
+    except BaseException:
+        Path(beside).unlink(missing_ok=True)
+        raise
+    Path(tmp).unlink(missing_ok=True)
 
 
 def write_text(path: Path, text: str, tmp_dir: Path | None = None) -> None:
     """`tmp_dir` (same file system) keeps the half-written file out of the output folders."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=tmp_dir or path.parent)
+    fd, tmp = _temporary(path, tmp_dir)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(tmp, path)
+        _move(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -26,7 +63,7 @@ class AtomicWriter:
     def __init__(self, path: Path, tmp_dir: Path | None = None, binary: bool = False):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=tmp_dir or self.path.parent)
+        fd, self.tmp = _temporary(self.path, tmp_dir)
         self.handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, text: str) -> None:
@@ -34,7 +71,7 @@ class AtomicWriter:
 
     def commit(self) -> None:
         self.handle.close()
-        os.replace(self.tmp, self.path)
+        _move(self.tmp, self.path)
 
     def discard(self) -> None:
         self.handle.close()

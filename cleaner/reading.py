@@ -25,15 +25,20 @@ def discover(root: Path, skip: Iterable[Path | None] = ()) -> list[Source]:
     """Input files under a folder (recursively, in sorted order), the one file given, or `-` (stdin).
 
     Paths in `skip` (a run's own outputs, when they lie inside its input) and everything under
-    them are not inputs."""
+    them are not inputs. An input that is one of them would be replaced by what the run
+    writes: refused. An output folder holding the input folder is not skipped."""
     if str(root) == STDIN:
         return [Source(Path(STDIN), "stdin")]
     root = Path(root)
     skipped = [Path(s).resolve() for s in skip if s is not None]
+    if root.resolve() in skipped:
+        raise InputError(f"{root} is both the input and an output of this run: the originals would be "
+                         "replaced; nothing was written")
     if root.is_file():
         return [Source(root, root.name)]
     if not root.is_dir():
         raise InputError(f"{root}: no such file or folder")
+    skipped = [s for s in skipped if s not in root.resolve().parents]
     found = [
         Source(p, p.relative_to(root).as_posix())
         for p in sorted(root.rglob("*"))

@@ -116,18 +116,21 @@ class ParquetWriter:
         self.pa, self.options, self.rows = pa, options, []
         self.schema = pa.schema([
             ("id", pa.string()), ("text", pa.string()), ("url", pa.string()), ("lang", pa.string()),
-            ("lang_confidence", pa.float64()), ("paragraphs_removed", pa.int64()), ("chars_removed", pa.int64()),
-            ("removed_by_step", pa.string()), ("fields", pa.string()),
+            ("lang_confidence", pa.float64()), ("paragraphs_kept", pa.int64()), ("paragraphs_removed", pa.int64()),
+            ("chars_removed", pa.int64()), ("removed_by_step", pa.string()), ("fields", pa.string()),
         ])
         self.file = AtomicWriter(Path(path), tmp_dir, binary=True)
         self.writer = pq.ParquetWriter(self.file.handle, self.schema)
 
     def write(self, doc: Document) -> None:
         counts = removal_counts(doc)
-        fields = {k: v for k, v in doc.meta.items() if k not in OWN_META and k != self.options.id_field}
+        # the id column is the manifest's id; an input id that could not be one (null, a list) stays in fields
+        id_field = self.options.id_field
+        fields = {k: v for k, v in doc.meta.items()
+                  if k not in OWN_META and not (k == id_field and str(v) == doc.id)}
         self.rows.append({
-            "id": str(doc.meta.get(self.options.id_field, doc.id)), "text": doc.clean_text(), "url": doc.source,
-            "lang": doc.lang, "lang_confidence": doc.lang_confidence,
+            "id": doc.id, "text": doc.clean_text(), "url": doc.source,
+            "lang": doc.lang, "lang_confidence": doc.lang_confidence, "paragraphs_kept": counts["paragraphs_kept"],
             "paragraphs_removed": counts["paragraphs_removed"], "chars_removed": counts["chars_removed"],
             "removed_by_step": json.dumps(counts["removed_by_step"]),
             "fields": json.dumps(fields, ensure_ascii=False, default=str),

@@ -7,6 +7,7 @@ field is carried through to the output. A record with `"format": "html"` is extr
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from ..document import Failure
@@ -36,13 +37,58 @@ def read_jsonl(source: Source, options: Options) -> Iterator[Raw | Failure]:
 
 
 def record_to_raw(line: bytes, doc_id: str, output: str, source: Source, options: Options) -> Raw | Failure:
-    text = line.decode("utf-8", errors="replace")
+    text = line.decode("utf-8", errors="replace").removeprefix("\ufeff")  # a BOM opens some files
     replaced = text.count("\ufffd") - line.count("\ufffd".encode())
     try:
         record = json.loads(text)
+        if text.count("[") + text.count("{") > MAX_NESTING and _nested_deeper(record, MAX_NESTING):
+            return Failure(doc_id, f"JSON nested deeper than {MAX_NESTING} levels", output)
+        if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+            record, lone = _without_lone_surrogates(record)
+            replaced += lone
     except json.JSONDecodeError as exc:
         return Failure(doc_id, f"not valid JSON ({exc.msg} at column {exc.colno})", output)
+    except (ValueError, RecursionError) as exc:  # an integer of 5,000 digits, arrays nested 100,000 deep
+        return Failure(doc_id, f"not readable JSON ({type(exc).__name__}: {str(exc)[:200]})", output)
     return dict_to_raw(record, doc_id, output, source.site, options, replaced)
+
+
+# json.loads accepts nesting up to the recursion limit, pickle (to worker processes and the state
+# folder) only about half as deep: deeper records would stop the run, so they fail alone
+MAX_NESTING = 200
+
+
+def _nested_deeper(value: object, limit: int) -> bool:
+    todo = [(value, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            todo.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: object) -> tuple[object, int]:
+    """JSON may escape half a UTF-16 pair (`"\\ud800"`), which no output can encode: such a
+    character becomes U+FFFD, like an undecodable byte, and is counted with them."""
+    if isinstance(value, str):
+        return _SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        pairs = [_without_lone_surrogates(v) for v in value]
+        return [v for v, _ in pairs], sum(n for _, n in pairs)
+    if isinstance(value, dict):
+        out, count = {}, 0
+        for k, v in value.items():
+            (k, a), (v, b) = _without_lone_surrogates(k), _without_lone_surrogates(v)
+            out[k] = v
+            count += a + b
+        return out, count
+    return value, 0
 
 
 def dict_to_raw(record: object, doc_id: str, output: str, site: str, options: Options, replaced: int = 0) -> Raw | Failure:
