@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import json.encoder
+
 from .document import Document, Failure
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+# json.dumps builds a new encoder for every call; the C one made once does the same work
+_C_ENCODE = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
+    None, _ENCODER.default, json.encoder.encode_basestring, None, ": ", ", ", True, False, True)
+
+
+def json_line(record: dict) -> str:
+    """`json.dumps(record, ensure_ascii=False, sort_keys=True)` and a newline: one line of the audit or manifest."""
+    if _C_ENCODE is None:
+        return _ENCODER.encode(record) + "\n"
+    return "".join(_C_ENCODE(record, 0)) + "\n"
 
 
 def removal_records(doc: Document) -> list[dict]:

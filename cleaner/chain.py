@@ -19,6 +19,7 @@ from .steps import (
     MinHashSignatures,
     NearDuplicateParagraphs,
     ParagraphClassifier,
+    RepeatedLineKeys,
     RepeatedLines,
     SandwichedLines,
     Step,
@@ -50,8 +51,8 @@ def build_steps(options: Options) -> list[Step]:
                                            options.foreign_min_confidence, options.lang_engine))
     if options.dedup:  # per document, so in the worker processes
         steps.append(MinHashSignatures(options.num_perm, options.shingle_words))
-    if options.repeated_lines:
-        steps.append(RepeatedLines(options.repeated_min_docs))
+    if options.repeated_lines:  # the keys per document (in the workers), the counts over the corpus
+        steps += [RepeatedLineKeys(), RepeatedLines(options.repeated_min_docs)]
     if options.dedup:
         steps.append(NearDuplicateParagraphs(
             options.dedup_threshold, options.num_perm, options.shingle_words, keep=options.dedup_keep,

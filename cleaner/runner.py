@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import json
 import os
 import signal
 import tempfile
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .atomic import AtomicWriter
-from .audit import manifest_entry, note_records, removal_records
+from .audit import json_line, manifest_entry, note_records, removal_records
 from .chain import build_steps, finish, run_steps, split
 from .document import Document, Failure
 from .formats import Raw, Source, raw_items
@@ -307,11 +306,10 @@ def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, aud
                 clock = time.process_time()
                 writer.drop(item)
             if audit:
-                audit.write("".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records))
+                audit.write("".join(map(json_line, records)))
             summary.add(item)
             if manifest:
-                manifest.write(json.dumps(manifest_entry(item, getattr(item, "output", "")),
-                                          ensure_ascii=False, sort_keys=True) + "\n")
+                manifest.write(json_line(manifest_entry(item, getattr(item, "output", ""))))
             summary.step_seconds["write"] += time.process_time() - clock
     except BaseException:
         for f in (audit, manifest, writer):

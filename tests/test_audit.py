@@ -82,3 +82,13 @@ def test_a_cut_prefix_span_is_exactly_the_removed_text(corpus, clean_run, jsonl)
     [record] = jsonl(out / "cleaner-audit.jsonl")
     start, end = record["span"]
     assert (src / "story.txt").read_text(encoding="utf-8")[start:end] == record["text"]
+
+
+def test_audit_lines_are_what_json_dumps_writes():
+    import json
+
+    from cleaner.audit import json_line
+
+    record = {"doc": 'a "b"\\', "paragraph": None, "span": [0, 5], "text": "é\n\u2028\x00",
+              "evidence": {"similarity": 0.1 + 0.2, "zero": -0.0, "big": 1e300, "flag": True, "none": None}}
+    assert json_line(record) == json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"

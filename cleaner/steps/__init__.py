@@ -6,12 +6,12 @@ from .content import ContentClassifier
 from .context import SandwichedLines
 from .dedup import DuplicateParagraphsInDocument, MinHashSignatures, NearDuplicateParagraphs
 from .language import DetectLanguage, ForeignParagraphs, KeepLanguages
-from .repeated import RepeatedLines
+from .repeated import RepeatedLineKeys, RepeatedLines
 from .rules import BoilerplateRules
 
 __all__ = [
     "BoilerplateRules", "ContentClassifier", "CorpusStep", "DetectLanguage",
     "DuplicateParagraphsInDocument", "ForeignParagraphs", "KeepLanguages", "MinHashSignatures",
-    "NearDuplicateParagraphs", "ParagraphClassifier", "RepeatedLines",
+    "NearDuplicateParagraphs", "ParagraphClassifier", "RepeatedLineKeys", "RepeatedLines",
     "SandwichedLines", "Step",
 ]

@@ -6,6 +6,26 @@ from pathlib import Path
 
 from ..document import Document, Paragraph, Removal
 
+_SHARED: dict[Removal, Removal] = {}
+_SHARED_MAX = 8192
+
+
+def shared(removal: Removal) -> Removal:
+    """One object for equal removals (a rule removes the same way on every page): a pickled
+    document refers to it again instead of repeating it, to the spool and between processes."""
+    try:
+        same = _SHARED.setdefault(removal, removal)
+    except TypeError:  # evidence that cannot be hashed
+        return removal
+    if same is removal:
+        if len(_SHARED) > _SHARED_MAX:
+            _SHARED.clear()
+        return removal
+    # equal is not enough: 1 == 1.0 == True and 0.0 == -0.0, but the audit would print them differently
+    if all(type(a) is type(b) and repr(a) == repr(b) for (_, a), (_, b) in zip(same.evidence, removal.evidence, strict=True)):
+        return same
+    return removal
+
 
 class Step:
     """A per-document step: `apply` marks what it removes on the document, nothing else."""
@@ -16,7 +36,7 @@ class Step:
         raise NotImplementedError
 
     def removal(self, reason: str, rule: str = "", detail: str = "", **evidence) -> Removal:
-        return Removal(self.name, reason, rule or self.name, detail, tuple(sorted(evidence.items())))
+        return shared(Removal(self.name, reason, rule or self.name, detail, tuple(sorted(evidence.items()))))
 
     def mark(self, doc: Document, paragraph: Paragraph, reason: str, rule: str = "",
              detail: str = "", **evidence) -> None:
