@@ -21,6 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .formats import Source
+from .rules import rule_files
 
 
 class ResumeError(ValueError):
@@ -28,10 +29,12 @@ class ResumeError(ValueError):
 
 
 def fingerprint(sources: list[Source], options, output: str) -> str:
-    """What must not change between a run and its resumption: inputs (size, mtime), options, output."""
+    """What must not change between a run and its resumption: inputs (size, mtime), options, the
+    rule files' contents (a rule edited in between would mix old and new rules), output."""
     listing = [(s.rel, 0, 0) if s.is_stdin else (s.rel, s.path.stat().st_size, s.path.stat().st_mtime_ns)
                for s in sources]
-    text = json.dumps([listing, asdict(options), output], sort_keys=True, default=str)
+    rules = [(str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in rule_files(tuple(options.rules_dirs))]
+    text = json.dumps([listing, rules, asdict(options), output], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

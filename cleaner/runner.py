@@ -36,7 +36,7 @@ from .document import Document, Failure
 from .formats import Raw, Source, raw_items
 from .options import Options
 from .reading import discover, to_document
-from .resume import RunState, fingerprint
+from .resume import ResumeError, RunState, fingerprint
 from .steps import CorpusStep, Step
 from .steps.dedup import INDEX_NAME
 from .summary import Summary
@@ -190,6 +190,9 @@ def clean_corpus(
     summary = Summary()
     # standard output has no folder to keep state in: a temporary one (removed even on error) serves
     with contextlib.nullcontext(None) if state_folder else tempfile.TemporaryDirectory(prefix="cleaner-state-") as scratch:
+        if resume and any(s.is_stdin for s in sources):
+            raise ResumeError("standard input cannot be resumed: nothing tells whether it holds the same data; "
+                              "run without --resume to start over")
         state = RunState(state_folder or Path(scratch) / "state", fingerprint(sources, options, str(output)),
                          resume and state_folder is not None)
         for step in corpus_steps:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,8 +72,17 @@ def jsonl() -> Callable[[Path], list[dict]]:
     return read_jsonl
 
 
+def story(n: int) -> str:
+    """A paragraph of its own for document n (the prose's words in an order of its own), so that
+    near-duplicate removal and the classifier leave every document something to keep."""
+    words = PROSE.split()
+    random.Random(n).shuffle(words)
+    return " ".join(words).capitalize() + f" It happened on day {n} of the year, residents said."
+
+
 def article(n: int) -> str:
-    return f"Story number {n}\n\n{PROSE * 2}\n\nIt was item {n} of the evening, and residents stayed late to hear it."
+    return (f"Story number {n}\n\n{PROSE * 2}\n\n{story(n)}\n\n"
+            f"It was item {n} of the evening, and residents stayed late to hear it.")
 
 
 def manifest(path: Path) -> list[dict]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -12,20 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROSE
+from conftest import PROSE, story
 
 from cleaner.resume import ResumeError
 from cleaner.runner import clean_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-def story(i: int) -> str:
-    """A paragraph of its own for page i: the prose's sentences' words in an order of its own."""
-    words = PROSE.split()
-    random.Random(i).shuffle(words)
-    return " ".join(words).capitalize() + " It happened on day " + str(i) + " of the year, residents said."
 
 
 def corpus(root: Path, n: int = 150) -> Path:

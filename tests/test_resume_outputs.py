@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import PROSE
+from conftest import PROSE, story
 
 from cleaner.options import Options
 from cleaner.resume import ResumeError
@@ -41,7 +41,7 @@ clean_corpus(sys.argv[1], sys.argv[2], Options(**{options}), workers=2, engine="
 def records(n: int = 200) -> list[dict]:
     """More than three batches; lines repeated across the site and near-duplicate paragraphs across documents."""
     return [{"id": f"r{i}", "url": f"https://news.example/{i}", "text": f"Home | News | Sport\n\nHeadline {i}\n\n"
-             f"{PROSE}{i}\n\n{PROSE * 2}\n\nShare this article"} for i in range(n)]
+             f"{story(i)}\n\n{PROSE}{i}\n\n{PROSE * 2}\n\nShare this article"} for i in range(n)]
 
 
 def write(path: Path, recs: list[dict]) -> Path:
@@ -118,10 +118,6 @@ def test_the_dask_engine_killed_in_pass_one_resumes_byte_identical(tmp_path, jso
     assert side_files(out) == reference["out.jsonl"]
 
 
-@pytest.mark.xfail(strict=True, reason="resume.fingerprint() takes the rule folders' paths (Options.rules_dirs), not "
-                   "their files' contents: chunks cleaned with the old rules are reused after a rule file changes, so "
-                   "the resumed output matches no uninterrupted run. Fix in cleaner/resume.py (hash the rule files "
-                   "into the fingerprint, or refuse).")
 def test_a_rule_file_edited_between_kill_and_resume_does_not_mix_old_and_new_rules(tmp_path, jsonl_input):
     rules = tmp_path / "rules"
     rules.mkdir()
@@ -140,13 +136,9 @@ def test_a_rule_file_edited_between_kill_and_resume_does_not_mix_old_and_new_rul
     assert out.read_bytes() == (tmp_path / "fresh.jsonl").read_bytes()
 
 
-@pytest.mark.xfail(strict=True, reason="resume.fingerprint() lists standard input as ('stdin', 0, 0): a resumed "
-                   "'cleaner clean - OUT --resume' reuses chunks of whatever the killed run read, even from other data. "
-                   "Fix in cleaner/resume.py or cleaner/runner.py (refuse --resume with '-' input, or check each "
-                   "reused batch against a hash of its raw documents saved with the chunk).")
 def test_resuming_from_standard_input_with_other_data_does_not_reuse_the_old_data(tmp_path):
     first = write(tmp_path / "first.jsonl", records(200))
-    other = [dict(r, text=r["text"].replace("Headline", "Other story")) for r in records(200)]
+    other = [dict(r, text=r["text"].replace("It happened on day", "It was reported on day")) for r in records(200)]
     second = write(tmp_path / "second.jsonl", other)
     out = tmp_path / "out.jsonl"
     script = textwrap.dedent(KILL_AT.format(module="resume", cls="RunState", method="save", at=3, engine="local",
@@ -161,4 +153,4 @@ def test_resuming_from_standard_input_with_other_data_does_not_reuse_the_old_dat
     if done.returncode == 2 and b"resume" in done.stderr:
         return  # refusing is as good as redoing
     assert done.returncode == 0, done.stderr.decode()
-    assert b"Headline" not in out.read_bytes()
+    assert b"It happened on day" not in out.read_bytes() and b"It was reported on day" in out.read_bytes()
