@@ -5,22 +5,25 @@
 Plain text: cleaner's whole chain versus a datatrove pipeline doing comparable work. HTML:
 cleaner's whole chain versus trafilatura's own command line (bare extraction). Each tool runs
 as a subprocess, timed from start to exit; we report seconds, MB/s and documents/s (also per
-core: divided by the worker count), CPU seconds of the whole process tree, and peak memory (RSS
-and PSS summed over the process tree, sampled every 0.2 s from /proc: Linux only). Runs are
+core: divided by the worker count), CPU seconds of the whole process tree (what the run reaped,
+or what /proc showed for each process, whichever is larger: datatrove's forkserver workers are
+not reaped into the run) and MB per CPU-second, the figure least disturbed by other load, and
+peak memory (RSS and PSS summed over the process tree, sampled every 0.2 s from /proc: Linux only). Runs are
 interleaved and repeated; the table shows the best run (least disturbed by other load on the
 machine) and the median time. The 1-minute load average at each start is printed beside.
 
 Peers live in their own virtual environment, so that the project's dependencies stay clean:
 
     python3 -m venv /work/venv-peers
-    /work/venv-peers/bin/pip install datatrove trafilatura lxml_html_clean orjson "xxhash<4" regex spacy
+    /work/venv-peers/bin/pip install datatrove trafilatura lxml_html_clean orjson "xxhash<4" regex spacy tokenizers
 
 Why these and not `datatrove[processing]`: that extra pins trafilatura<1.12, older than the
 trafilatura 2.x cleaner itself uses, and pulls fasttext, whose language-ID model datatrove
 would download at run time. What the pipeline does need: orjson (JsonlReader), xxhash
 (MinHash's default hash), and spaCy, whose *blank* English pipeline is datatrove's English
 word and sentence tokenizer (C4's sentence count, MinHash shingles); a blank pipeline is built
-in, nothing is downloaded. lxml_html_clean: justext (a trafilatura dependency) imports
+in, nothing is downloaded. tokenizers: datatrove.pipeline.dedup imports it (for stages not used
+here; no tokenizer is loaded). lxml_html_clean: justext (a trafilatura dependency) imports
 lxml.html.clean, which lxml no longer ships. `--peer-python` names the environment's
 interpreter (default /work/venv-peers/bin/python when it exists); without it, the peers'
 rows say "skipped: not installed".
@@ -207,18 +210,22 @@ def input_stats(path: Path) -> tuple[int, int]:
 # ---------------------------------------------------------------- measuring a process tree
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _processes() -> dict[int, tuple[int, int, float]]:
+    """Every process: pid -> (parent, start time, own CPU seconds so far)."""
+    found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                fields = f.read().rsplit(")", 1)[1].split()
+            found[int(entry)] = (int(fields[1]), int(fields[19]), (int(fields[11]) + int(fields[12])) / _TICK)
         except (OSError, IndexError, ValueError):
             continue
-        tree.setdefault(ppid, []).append(int(entry))
-    return tree
+    return found
 
 
 def _memory(pid: int) -> tuple[int, int]:
@@ -236,21 +243,32 @@ def _memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-class TreeMemory(threading.Thread):
-    """Samples the summed RSS and PSS of a process and its descendants until stopped; keeps the peaks."""
+class TreeSampler(threading.Thread):
+    """Samples a process and its descendants until stopped: peaks of summed RSS and PSS, and the
+    CPU time each process had used when last seen (a lower bound: a process's last 0.2 s, or one
+    living less than that, is missed; the run's own rusage covers what its parents reap)."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.peak_rss, self.peak_pss = pid, 0, 0
+        self.cpu: dict[tuple[int, int], float] = {}
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
-            tree, pending, found = _children(), [self.pid], []
+            processes = _processes()
+            children: dict[int, list[int]] = {}
+            for pid, (parent, _, _) in processes.items():
+                children.setdefault(parent, []).append(pid)
+            pending, found = [self.pid], []
             while pending:
                 pid = pending.pop()
                 found.append(pid)
-                pending.extend(tree.get(pid, []))
+                pending.extend(children.get(pid, []))
+            for pid in found:
+                if pid in processes:
+                    _, started, cpu = processes[pid]
+                    self.cpu[(pid, started)] = cpu
             sizes = [_memory(pid) for pid in found]
             self.peak_rss = max(self.peak_rss, sum(r for r, _ in sizes))
             self.peak_pss = max(self.peak_pss, sum(p for _, p in sizes))
@@ -269,20 +287,22 @@ def measure(command: list[str], *, docs: int, size: int, workers: int, log: Path
     started = time.perf_counter()
     with open(log, "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-        sampler = TreeMemory(process.pid)
+        sampler = TreeSampler(process.pid)
         sampler.start()
         code = process.wait()
         sampler.done.set()
         sampler.join()
     seconds = time.perf_counter() - started
     after = os.times()
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    reaped = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    cpu = max(reaped, sum(sampler.cpu.values()))  # pool workers a forkserver started are not always reaped into ours
     cores = max(1, min(workers, os.cpu_count() or 1))
     return {
         "returncode": code, "seconds": seconds, "cpu_seconds": cpu, "workers": workers, "load": load,
         "docs": docs, "mb": size / 1e6, "mb_per_s": size / 1e6 / seconds, "docs_per_s": docs / seconds,
         "mb_per_s_per_core": size / 1e6 / seconds / cores, "docs_per_s_per_core": docs / seconds / cores,
         "mb_per_cpu_s": size / 1e6 / cpu if cpu else 0.0,
+        "cpu_reaped": reaped, "cpu_sampled": sum(sampler.cpu.values()),
         "peak_rss_mb": sampler.peak_rss / 1024, "peak_pss_mb": sampler.peak_pss / 1024, "log": str(log),
     }
 
@@ -508,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
                 jobs = [(k, j) for k, j in jobs if k != key]
 
     best = {key: _summarise(found) for key, found in runs.items()}
+    (work / f"results-{args.only or 'all'}.json").write_text(json.dumps({"args": argv, "runs": runs, "best": best}, indent=1))
     print(f"cleaner {' '.join(['clean', 'INPUT', 'OUTPUT', '--workers', 'N', *extra])}; {os.cpu_count()} cores; "
           f"{args.repeat} interleaved runs each, best shown\n")
     text_rows = [r for k, r in best.items() if k.startswith("text/")]
