@@ -237,7 +237,7 @@ class LiteralScan:
                 self.prefixes[s] = self.prefixes.get(s, 0) | 1 << bit
         self.longest = max(map(len, self.prefixes), default=0)
         # finds the next position where some literal may start: a short regex compiles fast
-        self.find = re.compile(_trie_pattern(_trie(self.prefixes), FIND_DEPTH)).search if self.prefixes else None
+        self.find = re.compile(_trie_pattern(_trie(self.prefixes, FIND_DEPTH), FIND_DEPTH)).search if self.prefixes else None
 
     def scan(self, text: str) -> int:
         mask = 0
@@ -256,10 +256,10 @@ class LiteralScan:
         return mask
 
 
-def _trie(prefixes: dict[str, int]) -> dict:
-    """The prefixes as a nested trie: char -> (children, mask of the literals ending there)."""
+def _trie(prefixes: dict[str, int], depth: int) -> dict:
+    """The prefixes up to `depth` characters as a nested trie: char -> (children, mask of the literals ending there)."""
     root: dict = {}
-    for prefix in sorted(prefixes, key=len):
+    for prefix in sorted((p for p in prefixes if len(p) <= depth), key=len):
         node = root
         for ch in prefix[:-1]:
             node = node[ch][0]
