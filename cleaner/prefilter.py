@@ -194,17 +194,30 @@ class CaseFold:
         classes: dict[str, list[str]] = {}
         for c in seen:
             classes.setdefault(root(c), []).append(c)
-        self.table: dict[int, str] = {}
+        reps: dict[str, str] = {}
         for members in classes.values():
             rep = min(members, key=lambda c: (c != c.lower(), ord(c)))  # 'k' for K, k and K
-            self.table.update({ord(c): rep for c in members if c != rep})
-        # ASCII text can be lower-cased instead (faster) when that is what the table does to it
-        self.ascii_lower = all(self.table.get(ord(c), c) == c.lower() for c in seen if c.isascii())
+            reps.update(dict.fromkeys(members, rep))
+        self.table = {ord(c): rep for c, rep in reps.items() if c != rep}
+        # str.lower() does most of it, fast; the few cases it leaves (long s, dotless i, one of
+        # the sigmas...) are replaced after it. Checked on every character, in and out of words;
+        # if that ever fails, the table is used instead (str.translate: slower on non-ASCII text)
+        fixes = sorted({(c.lower(), rep) for c, rep in reps.items() if c.lower() != rep}, key=lambda f: (-len(f[0]), f))
+        self.fixes: list[tuple[str, str]] | None = fixes
+        self.ascii_fixes = [f for f in fixes if f[0].isascii()]
+        if len({old for old, _ in fixes}) != len(fixes) or not all(
+                self(c) == rep and self("a" + c) == "a" + rep and self("a" + c + "a") == "a" + rep + "a"
+                for c, rep in reps.items()):
+            self.fixes = None
 
     def __call__(self, text: str) -> str:
-        if self.ascii_lower and text.isascii():
-            return text.lower()
-        return text.translate(self.table)
+        if self.fixes is None:
+            return text.translate(self.table)
+        folded = text.lower()
+        for old, new in self.ascii_fixes if text.isascii() else self.fixes:
+            if old in folded:
+                folded = folded.replace(old, new)
+        return folded
 
 
 class LiteralScan:
@@ -224,7 +237,7 @@ class LiteralScan:
                 self.prefixes[s] = self.prefixes.get(s, 0) | 1 << bit
         self.longest = max(map(len, self.prefixes), default=0)
         # finds the next position where some literal may start: a short regex compiles fast
-        self.find = re.compile(_trie_pattern(_trie(self.prefixes), FIND_DEPTH)).search if self.prefixes else None
+        self.find = re.compile(_trie_pattern(_trie(self.prefixes, FIND_DEPTH), FIND_DEPTH)).search if self.prefixes else None
 
     def scan(self, text: str) -> int:
         mask = 0
@@ -243,10 +256,10 @@ class LiteralScan:
         return mask
 
 
-def _trie(prefixes: dict[str, int]) -> dict:
-    """The prefixes as a nested trie: char -> (children, mask of the literals ending there)."""
+def _trie(prefixes: dict[str, int], depth: int) -> dict:
+    """The prefixes up to `depth` characters as a nested trie: char -> (children, mask of the literals ending there)."""
     root: dict = {}
-    for prefix in sorted(prefixes, key=len):
+    for prefix in sorted((p for p in prefixes if len(p) <= depth), key=len):
         node = root
         for ch in prefix[:-1]:
             node = node[ch][0]

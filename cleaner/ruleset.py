@@ -54,7 +54,7 @@ class RuleSet:
         self.folded = {rid: frozenset(map(self.fold, lits)) if lits else None for rid, lits in self.literals.items()}
         # word counts at which the set of rules within their limits changes
         self.bounds = sorted({r.min_words for r in self.rules} | {r.max_words + 1 for r in self.rules if r.max_words} | {0})
-        self._languages: dict[str, list[RuleBand]] = {}
+        self._languages: dict[str, LanguageRules] = {}
         self._bands: dict[tuple[str, ...], RuleBand] = {}
 
     def __iter__(self):
@@ -63,12 +63,12 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self.rules)
 
-    def bands(self, lang: str) -> list[RuleBand]:
-        """One band per range of word counts (bounds[i] to bounds[i + 1] - 1), for a language."""
+    def language(self, lang: str) -> LanguageRules:
+        """The rules that apply in documents of language `lang`, by word count."""
         found = self._languages.get(lang)
         if found is None:
             rules = [r for r in self.rules if r.applies_to(lang)]
-            found = self._languages[lang] = [self._band(rules, n) for n in self.bounds]
+            found = self._languages[lang] = LanguageRules(self, [self._band(rules, n) for n in self.bounds])
         return found
 
     def _band(self, rules: list[Rule], n: int) -> RuleBand:
@@ -81,8 +81,19 @@ class RuleSet:
 
     def candidates(self, text: str, lang: str) -> tuple[Rule, ...]:
         """The rules, in order, that may match `text` in a document of language `lang`."""
-        bands = self.bands(lang)
-        band = bands[bisect_right(self.bounds, len(words(text))) - 1]
+        return self.language(lang).candidates(text)
+
+
+class LanguageRules:
+    def __init__(self, rules: RuleSet, bands: list[RuleBand]):
+        """`bands[i]`: the rules for bounds[i] to bounds[i + 1] - 1 words, looked up by word count."""
+        self.fold = rules.fold
+        self.by_count = [bands[bisect_right(rules.bounds, n) - 1] for n in range(rules.bounds[-1] + 1)]
+        self.top = len(self.by_count) - 1
+
+    def candidates(self, text: str) -> tuple[Rule, ...]:
+        """The rules, in order, that may match `text`."""
+        band = self.by_count[min(len(words(text)), self.top)]
         if not band.rules:
             return ()
         return band.candidates(self.fold(collapse_space(text)))

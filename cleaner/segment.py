@@ -18,25 +18,21 @@ _SENTENCE_END = re.compile(r"[.!?:;。！？]['\"”’)\]]*$")
 
 def paragraphs(text: str) -> list[Paragraph]:
     blocks: list[list[tuple[int, int]]] = [[]]
-    pos = 0
-    for match in _LINE.finditer(text):
-        line = match.group()
-        if not line:
-            break
-        start, end = pos, pos + len(line.rstrip("\r\n"))
-        pos += len(line)
-        body = text[start:end]
-        if body.strip():
-            lead = len(body) - len(body.lstrip())
-            trail = len(body) - len(body.rstrip())
-            blocks[-1].append((start + lead, end - trail))
+    start = 0
+    for line in text.split("\n"):
+        body = line.rstrip("\r")
+        lead = body.lstrip()
+        if lead:
+            end = start + len(body)
+            blocks[-1].append((end - len(lead), end - (len(lead) - len(lead.rstrip()))))
         elif blocks[-1]:
             blocks.append([])
+        start += len(line) + 1
     out: list[Paragraph] = []
     for block in blocks:
         if not block:
             continue
-        if _is_wrapped(text, block):
+        if len(block) > 1 and _is_wrapped(text, block):
             joined = " ".join(text[s:e] for s, e in block)
             out.append(Paragraph(joined, block[0][0], block[-1][1]))
         else:

@@ -55,7 +55,7 @@ def shingles(text: str, size: int = 5) -> set[bytes]:
     toks = tokens(text)
     if len(toks) <= size:
         return {b" ".join(toks)} if toks else set()
-    return {b" ".join(toks[i: i + size]) for i in range(len(toks) - size + 1)}
+    return set(map(b" ".join, zip(*(toks[i:] for i in range(size)), strict=False)))  # every run of `size` words
 
 
 def jaccard(a: set, b: set) -> float:

@@ -19,6 +19,11 @@ class TimeLimitExceeded(BaseException):
     """BaseException, so that a library's `except Exception` cannot swallow it."""
 
 
+def alarm_available() -> bool:
+    """Whether `time_limit` can set an alarm here: the main thread, and no other alarm running."""
+    return threading.current_thread() is threading.main_thread() and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     if not seconds or seconds <= 0:

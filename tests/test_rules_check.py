@@ -84,6 +84,19 @@ def test_a_backtracking_rule_cannot_hang_cleaning(tmp_path):
     assert "normal paragraph" in result.text
 
 
+def test_a_backtracking_rule_is_found_the_same_in_a_thread_where_no_alarm_can_be_set(tmp_path):
+    import threading
+
+    cleaner = Cleaner(rules_dirs=(folder(tmp_path, hostile=HOSTILE),), rule_timeout=0.1, content=False, dedup=False)
+    text = "a" * 50 + "!\n\n" + "A normal paragraph with enough words in it to be kept as the content of the page."
+    results = []
+    worker = threading.Thread(target=lambda: results.append(cleaner.clean(text)))
+    worker.start()
+    worker.join(10)
+    assert results[0].document.meta["rule_timeouts"] == ["hostile-backtracking"]
+    assert results[0].text == cleaner.clean(text).text
+
+
 def test_cli_clean_with_a_broken_rule_file_exits_2_naming_it(tmp_path):
     folder(tmp_path / "rules", broken="family: x\nrules:\n  - id: oops\n    pattern: '*'\n")
     (tmp_path / "in.txt").write_text("hello")

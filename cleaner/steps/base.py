@@ -22,9 +22,10 @@ def shared(removal: Removal) -> Removal:
             _SHARED.clear()
         return removal
     # equal is not enough: 1 == 1.0 == True and 0.0 == -0.0, but the audit would print them differently
-    if all(type(a) is type(b) and repr(a) == repr(b) for (_, a), (_, b) in zip(same.evidence, removal.evidence, strict=True)):
-        return same
-    return removal
+    for (_, a), (_, b) in zip(same.evidence, removal.evidence, strict=True):
+        if type(a) is not type(b) or (type(a) is float and repr(a) != repr(b)):
+            return removal
+    return same
 
 
 class Step:

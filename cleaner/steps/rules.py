@@ -6,6 +6,7 @@ from ..document import Document, Paragraph
 from ..rules import Rule
 from ..ruleset import RuleSet
 from ..textstats import is_heading_like, is_prose
+from ..timelimit import TimeLimitExceeded, alarm_available, time_limit
 from .base import Step
 
 
@@ -16,6 +17,24 @@ class BoilerplateRules(Step):
         self.rules, self.timeout = RuleSet(rules), timeout
 
     def apply(self, doc: Document) -> None:
+        """Every match has `timeout` seconds. A time limit per match costs two reads of the CPU
+        clock (system calls): several times the match itself. So the whole document's matching
+        first gets one alarm of `timeout` seconds; in the rare document where it goes off, the
+        step starts again with a limit per match, which finds the runaway rule."""
+        if self.timeout and alarm_available():
+            paragraphs, marks = list(doc.paragraphs), [p.removed for p in doc.paragraphs]
+            try:
+                with time_limit(self.timeout):
+                    self._apply(doc, None)  # no match can have run for longer than the alarm
+                return
+            except TimeLimitExceeded:  # as it was before, then again match by match
+                doc.paragraphs[:] = paragraphs
+                for p, removed in zip(paragraphs, marks, strict=True):
+                    p.removed = removed
+        self._apply(doc, self.timeout)
+
+    def _apply(self, doc: Document, timeout: float | None) -> None:
+        rules = self.rules.language(doc.lang)
         off: list[Rule] = []  # rules that timed out in this document
         paragraphs = doc.paragraphs
         i = 0
@@ -23,11 +42,11 @@ class BoilerplateRules(Step):
             p = paragraphs[i]
             if p.removed is None:
                 # in rule order, the rules that could match this paragraph: the others cannot
-                for rule in self.rules.candidates(p.text, doc.lang):
+                for rule in rules.candidates(p.text):
                     if off and rule in off:
                         continue
                     try:
-                        found = rule.match(p.text, self.timeout)
+                        found = rule.match(p.text, timeout)
                     except TimeoutError:  # a runaway pattern: off for this document, and said so
                         off.append(rule)
                         doc.meta.setdefault("rule_timeouts", []).append(rule.id)
