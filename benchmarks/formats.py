@@ -3,9 +3,11 @@
     python benchmarks/formats.py [--docs 400] [--workers 2] [--light]
 
 Writes the same N generated articles as .txt files, .html files, JSON lines (plain, .gz,
-.zst), Parquet and WARC (.warc.gz), cleans each with `clean_corpus` into JSON lines, and
-prints docs/s and MB/s. `--light` switches off rules, context, content, repeated lines and
-dedup, to show what the format itself costs beside the chain.
+.zst), Parquet and WARC (.warc, .warc.gz), cleans each with `clean_corpus` into JSON lines,
+and prints docs/s and MB/s of wall-clock time, and docs per second of CPU time (this process
+and its workers: on a shared machine wall-clock speeds say more about the neighbours).
+`--light` switches off rules, context, content, repeated lines and dedup, to show what the
+format itself costs beside the chain.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import gzip
 import io
 import json
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -58,16 +61,22 @@ def make(root: Path, kind: str, texts: list[str]) -> Path:
         import pyarrow as pa
         import pyarrow.parquet as pq
         pq.write_table(pa.Table.from_pylist([{"id": f"d{i}", "text": t} for i, t in enumerate(texts)]), target / "a.parquet")
-    elif kind == "warc.gz":
+    elif kind in ("warc", "warc.gz"):
         from warcio.statusandheaders import StatusAndHeaders
         from warcio.warcwriter import WARCWriter
-        with open(target / "a.warc.gz", "wb") as out:
-            writer = WARCWriter(out, gzip=True)
+        with open(target / f"a.{kind}", "wb") as out:
+            writer = WARCWriter(out, gzip=kind == "warc.gz")
             for i, t in enumerate(texts):
                 headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
                 writer.write_record(writer.create_warc_record(f"https://example.org/{i}", "response",
                                                               payload=io.BytesIO(html(t).encode()), http_headers=headers))
     return target
+
+
+def cpu_seconds() -> float:
+    """User + system time of this process and of its finished workers (the pool is joined at the end of a run)."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def main() -> None:
@@ -82,13 +91,14 @@ def main() -> None:
           f"{'light' if args.light else 'default'} chain")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for kind in ("txt", "html", "jsonl", "jsonl.gz", "jsonl.zst", "parquet", "warc.gz"):
+        for kind in ("txt", "html", "jsonl", "jsonl.gz", "jsonl.zst", "parquet", "warc", "warc.gz"):
             src = make(root, kind, texts)
-            started = time.perf_counter()
+            cpu, started = cpu_seconds(), time.perf_counter()
             summary = clean_corpus(src, root / f"{kind}.out.jsonl", options, workers=args.workers)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
             print(f"{kind:10} {summary.documents_in:6d} docs {seconds:6.2f} s {summary.documents_in / seconds:7.1f} docs/s "
-                  f"{summary.bytes_in / 1e6 / seconds:6.2f} MB/s  (written {summary.written}, failed {summary.failed})")
+                  f"{summary.bytes_in / 1e6 / seconds:6.2f} MB/s  cpu {cpu:6.2f} s {summary.documents_in / cpu:7.1f} docs/cpu-s "
+                  f"(written {summary.written}, failed {summary.failed})")
 
 
 if __name__ == "__main__":

@@ -300,3 +300,16 @@ def test_hostile_json_lines_each_end_in_one_manifest_line(tmp_path_factory, frag
     entries = accounted(summary, tmp / "out.jsonl.manifest.jsonl")
     assert len(entries) == sum(1 for line in data.split(b"\n") if line.strip())
     (tmp / "out.jsonl").read_bytes().decode("utf-8")  # strict: whatever came in, valid UTF-8 goes out
+
+
+def test_folder_output_names_come_from_line_numbers_whatever_the_ids(tmp_path):
+    (tmp_path / "in").mkdir()
+    write_jsonl(tmp_path / "in" / "feed.jsonl", [{"id": "x", "text": article(1)}, {"id": "x", "text": article(2)},
+                                                {"text": article(3)}, {"id": "../../escape", "text": article(4)}])
+    summary = clean_corpus(tmp_path / "in", tmp_path / "out", FAST, workers=1)
+    entries = accounted(summary, tmp_path / "out" / "cleaner-manifest.jsonl")
+    assert [(e["doc"], e["output"]) for e in entries] == [
+        ("x", "feed/000001.txt"), ("x", "feed/000002.txt"), ("feed.jsonl:3", "feed/000003.txt"),
+        ("../../escape", "feed/000004.txt")]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.txt")) == [
+        f"out/feed/00000{i}.txt" for i in range(1, 5)]
