@@ -37,7 +37,7 @@ def connect(scheduler: str | None, workers: int):
         raise MissingExtra("--engine dask needs Dask: pip install 'cleaner[dask]'") from exc
     if scheduler:
         return Client(scheduler)
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     return Client(cluster)
 
 
