@@ -154,3 +154,34 @@ def test_resuming_from_standard_input_with_other_data_does_not_reuse_the_old_dat
         return  # refusing is as good as redoing
     assert done.returncode == 0, done.stderr.decode()
     assert b"It happened on day" not in out.read_bytes() and b"It was reported on day" in out.read_bytes()
+
+
+def _first(folder: Path, pattern: str) -> bool:
+    return any(not p.relative_to(folder).as_posix().startswith(".cleaner-state/tmp") for p in folder.glob(pattern))
+
+
+@pytest.mark.parametrize("moment,pattern", [("pass 1: a chunk saved", ".cleaner-state/chunk-*"),
+                                            ("pass 2: a document written", "**/*.txt")])
+def test_the_cli_killed_when_it_is_seen_to_be_in_a_given_pass_resumes_byte_identical(tmp_path, moment, pattern):
+    """test_resume.py's CLI kills come after a fixed delay, which on a loaded machine falls before
+    the first chunk is saved; here the run is watched and killed once it is in the given pass."""
+    import time
+
+    from test_resume import corpus, tree
+
+    src = corpus(tmp_path / "in")
+    clean_corpus(src, tmp_path / "ref", workers=2)
+    expected = tree(tmp_path / "ref")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "cleaner.cli", "clean", str(src), str(out), "-q", "--workers", "2"]
+    proc = subprocess.Popen(cmd, env=ENV, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (out.exists() and _first(out, pattern)) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL, f"the run ended before {moment}"
+    for rel, data in tree(out).items():
+        assert rel.startswith(".cleaner-state/") or data == expected.get(rel), f"{rel} is not the finished run's"
+    done = subprocess.run([*cmd, "--resume"], env=ENV, capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()
+    assert tree(out) == expected
