@@ -194,6 +194,13 @@ def _minhash(mixed: np.ndarray, starts: np.ndarray, num_perm: int, seed: int, bl
         # permutation-major so that the min over a text's shingles runs along contiguous memory
         last = max(int(np.searchsorted(starts, starts[first] + block, side="right")) - 1, first + 1)
         lo, hi = int(starts[first]), int(starts[last])
+        if hi - lo > block:  # one long text: a running minimum over blocks of its shingles, not one huge array
+            for start in range(lo, hi, block):
+                m = np.multiply(a, mixed[None, start:min(start + block, hi)])
+                m += b
+                np.minimum(out[:, first], m.min(axis=1), out=out[:, first])
+            first = last
+            continue
         m = np.multiply(a, mixed[None, lo:hi])
         m += b
         seg = starts[first:last] - lo
