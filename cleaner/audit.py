@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import json.encoder
 
-from .document import Document, Failure
+from .document import Document, Failure, Removal
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 # json.dumps builds a new encoder for every call; the C one made once does the same work
@@ -18,6 +18,48 @@ def json_line(record: dict) -> str:
     if _C_ENCODE is None:
         return _ENCODER.encode(record) + "\n"
     return "".join(_C_ENCODE(record, 0)) + "\n"
+
+
+def audit_lines(doc: Document) -> str:
+    """`json_line` of each of the document's note and removal records: what a corpus run writes.
+
+    A removed paragraph's line is put together from pieces: its Removal's own fields (shared by
+    every paragraph a rule removes the same way) are encoded once, not once per paragraph. The
+    keys go in json.dumps' sorted order, so the line is the same string (a test compares them).
+    """
+    records = note_records(doc)
+    if doc.removed is not None or _C_ENCODE is None:
+        return "".join(map(json_line, records + removal_records(doc)))
+    lines = list(map(json_line, records))
+    doc_id = '"doc": ' + _encode(doc.id) + ", "
+    for i, p in enumerate(doc.paragraphs):
+        if p.removed is not None:
+            detail, evidence, reason_rule, step = _pieces(p.removed)
+            lines.append(f'{{{detail}{doc_id}{evidence}"paragraph": {i}, {reason_rule}"span": [{p.start!r}, {p.end!r}], '
+                         f'{step}"text": {json.encoder.encode_basestring(p.text)}}}\n')
+    return "".join(lines)
+
+
+def _encode(value) -> str:
+    return "".join(_C_ENCODE(value, 0))
+
+
+_PIECES: dict[int, tuple] = {}
+
+
+def _pieces(removal: Removal) -> tuple[str, str, str, str]:
+    """A removal's keys and values as they appear in its audit lines (see Removal.as_dict)."""
+    found = _PIECES.get(id(removal))
+    if found is None or found[0] is not removal:
+        if len(_PIECES) > 8192:
+            _PIECES.clear()
+        fields = removal.as_dict()
+        found = _PIECES[id(removal)] = (removal, (
+            f'"detail": {_encode(fields["detail"])}, ' if "detail" in fields else "",
+            f'"evidence": {_encode(fields["evidence"])}, ' if "evidence" in fields else "",
+            f'"reason": {_encode(fields["reason"])}, "rule": {_encode(fields["rule"])}, ',
+            f'"step": {_encode(fields["step"])}, '))
+    return found[1]
 
 
 def removal_records(doc: Document) -> list[dict]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .atomic import AtomicWriter
-from .audit import json_line, manifest_entry, note_records, removal_records
+from .audit import audit_lines, json_line, manifest_entry
 from .chain import build_steps, finish, run_steps, split
 from .document import Document, Failure
 from .formats import Raw, Source, raw_items
@@ -295,7 +295,7 @@ def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, aud
     manifest = AtomicWriter(manifest_path, tmp_dir) if manifest_path else None
     try:
         for item in items:
-            records: list[dict] = []
+            lines = ""
             if isinstance(item, Document):
                 run_steps(tail, item, summary.step_seconds)
                 clock = time.process_time()
@@ -304,12 +304,12 @@ def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, aud
                     writer.write(item)
                 else:
                     writer.drop(item)
-                records = note_records(item) + removal_records(item)
+                lines = audit_lines(item)
             else:
                 clock = time.process_time()
                 writer.drop(item)
             if audit:
-                audit.write("".join(map(json_line, records)))
+                audit.write(lines)
             summary.add(item)
             if manifest:
                 manifest.write(json_line(manifest_entry(item, getattr(item, "output", ""))))

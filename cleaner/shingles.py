@@ -47,7 +47,7 @@ def tokens(text: str) -> tuple[bytes, ...]:
     """
     if text.isascii():
         return tuple(text.encode("ascii").translate(_ASCII_TABLE).split())
-    return tuple(w.encode("utf-8") for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+    return tuple(map(str.encode, _WORD.findall(unicodedata.normalize("NFKC", text).casefold())))  # UTF-8
 
 
 def shingles(text: str, size: int = 5) -> set[bytes]:

@@ -92,3 +92,14 @@ def test_audit_lines_are_what_json_dumps_writes():
     record = {"doc": 'a "b"\\', "paragraph": None, "span": [0, 5], "text": "é\n\u2028\x00",
               "evidence": {"similarity": 0.1 + 0.2, "zero": -0.0, "big": 1e300, "flag": True, "none": None}}
     assert json_line(record) == json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def test_a_documents_audit_lines_are_its_records_as_json_lines():
+    from cleaner import Cleaner
+    from cleaner.audit import audit_lines, json_line, note_records, removal_records
+
+    text = lines("Skip to content", 'Quote "this" \\ and é\u2028', EN[0], "Share this story", EN[1], EN[0], "42")
+    for doc in (Cleaner().clean(text).document, Cleaner(langs="fr").clean(text).document):
+        doc.meta["rule_timeouts"] = ["some-rule"]
+        expected = "".join(map(json_line, note_records(doc) + removal_records(doc)))
+        assert audit_lines(doc) == expected and expected.count("\n") >= 2

@@ -6,25 +6,26 @@ from pathlib import Path
 
 from ..document import Document, Paragraph, Removal
 
-_SHARED: dict[Removal, Removal] = {}
+_SHARED: dict[tuple, Removal] = {}
 _SHARED_MAX = 8192
 
 
-def shared(removal: Removal) -> Removal:
+def shared_removal(fields: tuple) -> Removal:
     """One object for equal removals (a rule removes the same way on every page): a pickled
     document refers to it again instead of repeating it, to the spool and between processes."""
     try:
-        same = _SHARED.setdefault(removal, removal)
+        same = _SHARED.get(fields)
     except TypeError:  # evidence that cannot be hashed
-        return removal
-    if same is removal:
-        if len(_SHARED) > _SHARED_MAX:
+        return Removal(*fields)
+    if same is None:
+        if len(_SHARED) >= _SHARED_MAX:
             _SHARED.clear()
-        return removal
+        same = _SHARED[fields] = Removal(*fields)
+        return same
     # equal is not enough: 1 == 1.0 == True and 0.0 == -0.0, but the audit would print them differently
-    for (_, a), (_, b) in zip(same.evidence, removal.evidence, strict=True):
+    for (_, a), (_, b) in zip(same.evidence, fields[4], strict=True):
         if type(a) is not type(b) or (type(a) is float and repr(a) != repr(b)):
-            return removal
+            return Removal(*fields)
     return same
 
 
@@ -37,7 +38,7 @@ class Step:
         raise NotImplementedError
 
     def removal(self, reason: str, rule: str = "", detail: str = "", **evidence) -> Removal:
-        return shared(Removal(self.name, reason, rule or self.name, detail, tuple(sorted(evidence.items()))))
+        return shared_removal((self.name, reason, rule or self.name, detail, tuple(sorted(evidence.items()))))
 
     def mark(self, doc: Document, paragraph: Paragraph, reason: str, rule: str = "",
              detail: str = "", **evidence) -> None:
