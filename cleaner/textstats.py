@@ -18,6 +18,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PUNCT = re.compile(r"[^\w\s]|_")
 SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’»)\]]*$")
 MEMO_SIZE = 1 << 15
+_ASCII_ALNUM = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 # ASCII text is its own NFKC form; `normalize` on it: letters lower-cased, punctuation and _ to spaces
 _ASCII_NORMAL = bytes((c + 32 if 65 <= c <= 90 else c) if (chr(c).isalnum() or chr(c).isspace()) and c != 95 else 32
                       for c in range(128)) + bytes(range(128, 256))
@@ -56,6 +57,8 @@ def collapse_space(text: str) -> str:
 
 @lru_cache(maxsize=MEMO_SIZE)
 def words(text: str) -> tuple[str, ...]:
+    if text.isascii() and "'" not in text:  # then the words are the runs of letters and digits
+        return tuple(text.encode("ascii").translate(_ASCII_ALNUM).decode("ascii").split())
     return tuple(_WORD.findall(text))
 
 
