@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import re
 import sys
 import tempfile
 import time
@@ -29,26 +28,9 @@ from pathlib import Path
 
 from cleaner.options import Options
 from cleaner.runner import clean_corpus
-from cleaner.training import in_training_split
+from cleaner.training import in_training_split, page_prf
 
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-TOKEN = re.compile(rf"[{CJK}]|[^\W{CJK}]+")
 SWITCHES = ("rules", "context", "classifier", "content", "repeated_lines", "dedup")
-
-
-def bag(text: str) -> collections.Counter:
-    return collections.Counter(TOKEN.findall(text.lower()))
-
-
-def prf(pred: str, gold: str) -> tuple[float, float, float] | None:
-    g, p = bag(gold), bag(pred)
-    if not g:
-        return None
-    if not p:
-        return 0.0, 0.0, 0.0
-    tp = sum((p & g).values())
-    pr, rc = tp / sum(p.values()), tp / sum(g.values())
-    return pr, rc, (2 * pr * rc / (pr + rc) if pr + rc else 0.0)
 
 
 def pages(devset: Path, html: bool, sample: int, split: str = "") -> list[dict]:
@@ -112,7 +94,7 @@ def score(records: list[dict], devset: Path, out: Path) -> dict[str, list[tuple[
     for rec in records:
         pred_path = out / f"{rec['id']}.txt"
         pred = pred_path.read_text(encoding="utf-8") if pred_path.exists() else ""
-        result = prf(pred, (devset / rec["gold"]).read_text(encoding="utf-8"))
+        result = page_prf(pred, (devset / rec["gold"]).read_text(encoding="utf-8"))
         if result is not None:
             by_type[rec["page_type"]].append(result)
     return by_type

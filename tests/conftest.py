@@ -19,7 +19,7 @@ PROSE = ("The council of Harbour Town voted on Tuesday evening to fund a movable
 FAST = Options(content=False, classifier=False, dedup=False, repeated_lines=False)
 
 
-def _write(root: Path, files: dict[str, str | bytes]) -> Path:
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for rel, content in files.items():
         path = root / rel
@@ -36,7 +36,7 @@ def corpus(tmp_path: Path) -> Callable[..., Path]:
     """`corpus({"a.txt": "...", "sub/b.html": b"..."})` writes the files under tmp_path/in."""
 
     def write(files: dict[str, str | bytes], folder: str = "in") -> Path:
-        return _write(tmp_path / folder, files)
+        return write_files(tmp_path / folder, files)
 
     return write
 
@@ -61,6 +61,11 @@ def clean_run(cli, tmp_path: Path) -> Callable[..., tuple[Path, Result]]:
         return out, result
 
     return run
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path: what two runs are compared on."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import tree, write_files
 from datasketch import LeanMinHash, MinHash
 from typer.testing import CliRunner
 
@@ -50,15 +51,6 @@ def clean_texts(texts: list[str], **options) -> list[list[str]]:
     return [r.text.split("\n\n") if r.text else [] for r in cleaner.stream(texts)]
 
 
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-def outputs(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_near_duplicate_in_the_same_document_is_removed():
@@ -82,14 +74,14 @@ def test_removal_names_the_kept_copy_and_the_similarity():
 
 
 def test_keep_longest_keeps_the_longer_copy_even_when_it_comes_later(tmp_path):
-    write(tmp_path / "in", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n", "b.txt": f"{GARDEN}\n\n{BUDGET_BYLINE}\n"})
+    write_files(tmp_path / "in", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n", "b.txt": f"{GARDEN}\n\n{BUDGET_BYLINE}\n"})
     clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_keep="longest"), workers=1)
     assert (tmp_path / "out/a.txt").read_text() == f"{HARBOUR}\n"
     assert (tmp_path / "out/b.txt").read_text() == f"{GARDEN}\n\n{BUDGET_BYLINE}\n"
 
 
 def test_keep_first_is_the_default_in_a_corpus_run(tmp_path):
-    write(tmp_path / "in", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n", "b.txt": f"{GARDEN}\n\n{BUDGET_BYLINE}\n"})
+    write_files(tmp_path / "in", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n", "b.txt": f"{GARDEN}\n\n{BUDGET_BYLINE}\n"})
     clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP, workers=1)
     assert (tmp_path / "out/a.txt").read_text() == f"{BUDGET}\n\n{HARBOUR}\n"
     assert (tmp_path / "out/b.txt").read_text() == f"{GARDEN}\n"
@@ -107,8 +99,8 @@ def test_signatures_are_datasketch_minhashes():
 
 
 def test_a_second_cli_run_removes_duplicates_of_what_the_first_wrote(tmp_path):
-    write(tmp_path / "old", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n"})
-    write(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
+    write_files(tmp_path / "old", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n"})
+    write_files(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
     out = tmp_path / "out"
     assert CliRunner().invoke(app, ["clean", str(tmp_path / "old"), str(out), *FLAGS]).exit_code == 0
     assert (out / INDEX_NAME).exists()
@@ -118,7 +110,7 @@ def test_a_second_cli_run_removes_duplicates_of_what_the_first_wrote(tmp_path):
 
 
 def test_cleaning_the_same_input_again_into_the_same_output_changes_nothing(tmp_path):
-    write(tmp_path / "in", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n", "b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
+    write_files(tmp_path / "in", {"a.txt": f"{BUDGET}\n\n{HARBOUR}\n", "b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
     for keep in ("first", "longest", "first"):
         clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_keep=keep), workers=1)
         assert (tmp_path / "out/a.txt").read_text() == f"{BUDGET}\n\n{HARBOUR}\n"
@@ -126,8 +118,8 @@ def test_cleaning_the_same_input_again_into_the_same_output_changes_nothing(tmp_
 
 
 def test_a_json_lines_output_keeps_its_index_beside_it(tmp_path):
-    write(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
-    write(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
+    write_files(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
+    write_files(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
     clean_corpus(tmp_path / "old", tmp_path / "one.jsonl", ONLY_DEDUP, workers=1)
     assert (tmp_path / "one.jsonl.dedup-index.npz").exists()
     clean_corpus(tmp_path / "new", tmp_path / "one.jsonl", ONLY_DEDUP, workers=1)
@@ -136,8 +128,8 @@ def test_a_json_lines_output_keeps_its_index_beside_it(tmp_path):
 
 
 def test_a_run_killed_after_saving_its_index_resumes_from_the_index_it_started_with(tmp_path, monkeypatch):
-    write(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
-    write(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
+    write_files(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
+    write_files(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET_EDITED}\n"})
     clean_corpus(tmp_path / "old", tmp_path / "out", ONLY_DEDUP, workers=1)
     clean_corpus(tmp_path / "new", tmp_path / "out", ONLY_DEDUP, workers=1)
     expected = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
@@ -155,8 +147,8 @@ def test_a_run_killed_after_saving_its_index_resumes_from_the_index_it_started_w
 
 
 def test_index_path_can_be_chosen(tmp_path):
-    write(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
-    write(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET}\n"})
+    write_files(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
+    write_files(tmp_path / "new", {"b.txt": f"{GARDEN}\n\n{BUDGET}\n"})
     index = tmp_path / "state" / "kept.npz"
     for source, out in (("old", "out1"), ("new", "out2")):
         args = ["clean", str(tmp_path / source), str(tmp_path / out), "--index", str(index), *FLAGS]
@@ -166,8 +158,8 @@ def test_index_path_can_be_chosen(tmp_path):
 
 
 def test_saved_index_survives_a_crash_of_the_later_run(tmp_path, monkeypatch):
-    write(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
-    write(tmp_path / "new", {"b.txt": f"{HARBOUR}\n"})
+    write_files(tmp_path / "old", {"a.txt": f"{BUDGET}\n"})
+    write_files(tmp_path / "new", {"b.txt": f"{HARBOUR}\n"})
     clean_corpus(tmp_path / "old", tmp_path / "out", ONLY_DEDUP, workers=1)
     before = (tmp_path / "out" / INDEX_NAME).read_bytes()
 
@@ -194,14 +186,14 @@ def test_outputs_do_not_depend_on_the_number_of_workers(tmp_path):
     files = {f"site{i % 3}/doc{i:02d}.txt": "\n\n".join([FILLER[i % 4], [BUDGET, BUDGET_EDITED, BUDGET_BYLINE][i % 3],
                                                             [HARBOUR, GARDEN][i % 2], f"Page {i} of the archive."]) + "\n"
              for i in range(12)}
-    write(tmp_path / "in", files)
+    write_files(tmp_path / "in", files)
     clean_corpus(tmp_path / "in", tmp_path / "one", ONLY_DEDUP.with_(dedup_keep="longest"), workers=1)
     clean_corpus(tmp_path / "in", tmp_path / "two", ONLY_DEDUP.with_(dedup_keep="longest"), workers=2)
-    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
 def _corpus(folder: Path) -> Path:
-    return write(folder, {f"site{i % 3}/doc{i:02d}.txt": "\n\n".join([
+    return write_files(folder, {f"site{i % 3}/doc{i:02d}.txt": "\n\n".join([
         FILLER[i % 4], [BUDGET, BUDGET_EDITED, BUDGET_BYLINE][i % 3], [HARBOUR, GARDEN][i % 2],
         f"Tickets for show number {i % 2} cost ten euros.", f"Page {i} of the archive."]) + "\n" for i in range(12)})
 
@@ -215,10 +207,10 @@ def _an_hour_later(monkeypatch) -> None:
 def test_cleaning_the_same_input_again_saves_a_byte_identical_index(tmp_path, monkeypatch, keep):
     options = ONLY_DEDUP.with_(dedup_keep=keep)
     clean_corpus(_corpus(tmp_path / "in"), tmp_path / "out", options, workers=1)
-    first = outputs(tmp_path / "out")
+    first = tree(tmp_path / "out")
     _an_hour_later(monkeypatch)
     clean_corpus(tmp_path / "in", tmp_path / "out", options, workers=1)
-    assert outputs(tmp_path / "out") == first
+    assert tree(tmp_path / "out") == first
 
 
 def test_the_saved_index_depends_only_on_the_inputs_not_on_workers_or_the_clock(tmp_path, monkeypatch):
@@ -230,7 +222,7 @@ def test_the_saved_index_depends_only_on_the_inputs_not_on_workers_or_the_clock(
 
 def test_short_paragraph_is_removed_only_as_an_exact_repeat_on_the_same_site(tmp_path):
     short = "Tickets cost ten euros at the door."
-    write(tmp_path / "in", {"news/a.txt": f"{short}\n\n{BUDGET}\n", "news/b.txt": f"{short.upper()}\n\n{HARBOUR}\n",
+    write_files(tmp_path / "in", {"news/a.txt": f"{short}\n\n{BUDGET}\n", "news/b.txt": f"{short.upper()}\n\n{HARBOUR}\n",
                             "news/c.txt": f"Tickets cost twelve euros at the door.\n\n{GARDEN}\n",
                             "blog/d.txt": f"{short}\n\n{FILLER[0]}\n"})
     clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP, workers=1)
@@ -241,20 +233,20 @@ def test_short_paragraph_is_removed_only_as_an_exact_repeat_on_the_same_site(tmp
 
 
 def test_a_repeated_heading_is_never_removed_as_a_duplicate(tmp_path):
-    write(tmp_path / "in", {"a.txt": f"Introduction\n\n{BUDGET}\n", "b.txt": f"Introduction\n\n{HARBOUR}\n"})
+    write_files(tmp_path / "in", {"a.txt": f"Introduction\n\n{BUDGET}\n", "b.txt": f"Introduction\n\n{HARBOUR}\n"})
     clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP, workers=1)
     assert (tmp_path / "out/b.txt").read_text() == f"Introduction\n\n{HARBOUR}\n"
 
 
 def test_paragraph_in_many_documents_is_boilerplate_removed_from_every_copy(tmp_path):
-    write(tmp_path / "in", {f"doc{i}.txt": f"{FILLER[i]}\n\n{COOKIE}\n" for i in range(4)})
+    write_files(tmp_path / "in", {f"doc{i}.txt": f"{FILLER[i]}\n\n{COOKIE}\n" for i in range(4)})
     clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_boilerplate_docs=4), workers=1)
     for i in range(4):
         assert (tmp_path / f"out/doc{i}.txt").read_text() == f"{FILLER[i]}\n"
 
 
 def test_boilerplate_removal_can_be_switched_off(tmp_path):
-    write(tmp_path / "in", {f"doc{i:02d}.txt": f"{FILLER[i % 4]} ({i})\n\n{COOKIE}\n" for i in range(20)})
+    write_files(tmp_path / "in", {f"doc{i:02d}.txt": f"{FILLER[i % 4]} ({i})\n\n{COOKIE}\n" for i in range(20)})
     for out, extra in (("on", []), ("off", ["--no-dedup-boilerplate"])):
         assert CliRunner().invoke(app, ["clean", str(tmp_path / "in"), str(tmp_path / out), *extra, *FLAGS]).exit_code == 0
     assert COOKIE not in (tmp_path / "on/doc00.txt").read_text()
@@ -274,6 +266,6 @@ def test_a_paragraph_twice_in_one_document_counts_that_document_once():
 
 
 def test_fewer_documents_than_the_boilerplate_threshold_keep_one_copy(tmp_path):
-    write(tmp_path / "in", {f"doc{i}.txt": f"{FILLER[i]}\n\n{COOKIE}\n" for i in range(3)})
+    write_files(tmp_path / "in", {f"doc{i}.txt": f"{FILLER[i]}\n\n{COOKIE}\n" for i in range(3)})
     clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_boilerplate_docs=4), workers=1)
     assert (tmp_path / "out/doc0.txt").read_text() == f"{FILLER[0]}\n\n{COOKIE}\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import tree, write_files
 
 from cleaner import Options
 from cleaner.band_shuffle import ShuffledCandidates, entries, verify
@@ -56,15 +56,6 @@ def corpus(seed: int = 7, docs: int = 60) -> dict[str, str]:
     return pages
 
 
-def write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-def outputs(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def observed(pages: dict[str, str], shuffled: bool, partitions: int = 3, earlier: dict[str, str] | None = None):
@@ -106,7 +97,7 @@ def test_the_shuffle_also_finds_clusters_of_an_earlier_run():
 def test_a_missing_dask_is_named(tmp_path, monkeypatch):
     from cleaner.formats import MissingExtra
 
-    write(tmp_path / "in", corpus(docs=2))
+    write_files(tmp_path / "in", corpus(docs=2))
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(MissingExtra, match=r"cleaner\[dask\]"):
         clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP, workers=1, engine="dask")
@@ -114,12 +105,12 @@ def test_a_missing_dask_is_named(tmp_path, monkeypatch):
 
 def test_dask_engine_output_is_byte_identical_to_the_local_engine(tmp_path):
     pytest.importorskip("distributed")
-    write(tmp_path / "old", corpus(seed=3, docs=20))
-    write(tmp_path / "new", corpus(seed=4, docs=60))
+    write_files(tmp_path / "old", corpus(seed=3, docs=20))
+    write_files(tmp_path / "new", corpus(seed=4, docs=60))
     for engine in ("local", "dask"):
         out = tmp_path / engine
         for folder in ("old", "new"):  # the second run uses the index the first one saved
             clean_corpus(tmp_path / folder, out, Options(content=False, repeated_lines=False), workers=2, engine=engine)
-    local, dask = outputs(tmp_path / "local"), outputs(tmp_path / "dask")
+    local, dask = tree(tmp_path / "local"), tree(tmp_path / "dask")
     assert b"near-duplicate" in local["cleaner-audit.jsonl"] and b"dedup-boilerplate" in local["cleaner-audit.jsonl"]
     assert dask == local

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROSE, story
+from conftest import PROSE, story, tree
 
 from cleaner.resume import ResumeError
 from cleaner.runner import clean_corpus
@@ -30,9 +30,6 @@ def corpus(root: Path, n: int = 150) -> Path:
                                              for i in range(n)))
     return root
 
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def assert_nothing_half_written(out: Path, reference: dict[str, bytes]) -> None:
