@@ -51,6 +51,9 @@ class Options:
     foreign_min_confidence: float = 0.99
     # HTML: let trafilatura favour recall, our filters then take care of precision
     html_favor_recall: bool = True
+    # HTML: skip trafilatura's second opinions (readability, jusText) on its extraction; the fallback
+    # below and our chain judge instead (devset HTML F1 0.836 -> 0.843, extraction 19% less CPU)
+    html_fast: bool = True
     # HTML: when trafilatura keeps less than this share of the page's visible text, the whole page,
     # one block per line, goes to our own chain instead
     html_fallback_share: float = 0.1

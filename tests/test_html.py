@@ -60,3 +60,54 @@ def test_a_judged_page_leaves_out_what_its_markup_calls_navigation_and_footer():
     kept = Cleaner(html_fallback_share=0.99, html_drop_chrome=False, classifier=False, content=False, rules=False,
                    context=False).clean(PAGE, format="html")
     assert "Sport" in kept.text and "Privacy policy" in kept.text
+
+
+def test_a_page_is_parsed_once_and_trafilatura_leaves_the_tree_as_it_was(monkeypatch):
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from cleaner import extract
+    from cleaner.extract import extract_main_text
+
+    tree = load_html(PAGE)
+    before = etree.tostring(tree)
+    assert extract_main_text(tree) == extract_main_text(PAGE)
+    assert etree.tostring(tree) == before
+    parsed, given = [], []
+    monkeypatch.setattr(extract, "load_html", lambda markup: parsed.append(markup) or load_html(markup))
+    monkeypatch.setattr(extract, "parse", lambda markup: parsed.append(markup))
+    real = extract.trafilatura.extract
+    monkeypatch.setattr(extract.trafilatura, "extract", lambda page, **kw: given.append(page) or real(page, **kw))
+    text, how = extract.extract_page(PAGE, fallback_share=0.99)  # trafilatura, then the render of the same tree
+    assert how == "rendered" and EN[1] in text
+    assert len(parsed) == 1 and isinstance(given[0], etree._Element)
+
+
+def test_the_page_s_visible_text_leaves_out_scripts_and_styles():
+    from cleaner.render import parse, render_tree, visible_chars
+
+    tree = parse("<html><head><title>T</title><style>p{color:red}</style></head><body><p>Ab cd</p>"
+                 "<script>var x = 'a long script that nobody sees';</script><p>ef</p></body></html>")
+    assert visible_chars(tree) == 6 == len(render_tree(tree).replace("\n", "").replace(" ", ""))
+
+
+def test_a_page_wrapped_in_its_header_is_not_chrome():
+    page = (f"<html><body><header class='site'><nav><a href='/'>Home</a><a href='/shop'>Shop</a></nav>"
+            f"<main><h1>The ferry</h1><p>{EN[0]}</p><p>{EN[1]}</p></main></header></body></html>")
+    rendered = Cleaner(html_fallback_share=0.99, classifier=False, content=False, rules=False,
+                       context=False).clean(page, format="html")
+    assert EN[0] in rendered.text and "Shop" not in rendered.text
+
+
+def test_text_written_for_readers_without_scripts_is_rendered():
+    page = f"<html><body><div id='app'></div><noscript><p>{EN[0]}</p><p>{EN[2]}</p></noscript></body></html>"
+    rendered = Cleaner(html_fallback_share=0.99, classifier=False, content=False, rules=False,
+                       context=False).clean(page, format="html")
+    assert EN[0] in rendered.text and EN[2] in rendered.text
+
+
+def test_trafilatura_s_second_opinions_are_an_option():
+    from cleaner.extract import extract_page
+
+    assert extract_page(PAGE, fast=False)[0] == extract_page(PAGE, fast=True)[0]
+    assert Cleaner().options.html_fast and not Cleaner(html_fast=False).options.html_fast
