@@ -5,7 +5,10 @@ grids, forums): our own text chain then judges the page's blocks instead. With `
 the page's own declaration of what is not content is believed: `nav` elements, ARIA
 navigation/banner/contentinfo/search landmarks, and `footer`/`aside`/`header` outside an
 `article` or `main` are left out (the DOM evidence trafilatura uses and the text loses), unless
-they hold the page's `article` or `main` themselves (a page wrapped in its header).
+they hold the page's `article` or `main` themselves (a page wrapped in its header). Readers'
+comments are left out as trafilatura leaves them out (we ask it for no comments): containers
+whose id or class starts with "comment" (not "commentary"), Disqus threads; except on a forum
+thread (schema.org DiscussionForumPosting), where the posts are the content.
 
 Everything here reads the parsed tree and never changes it: the tree trafilatura was given is
 rendered from as it was parsed, so a page is parsed once.
@@ -26,6 +29,13 @@ _BLOCK = {
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "search"}
 _CHROME_OUTSIDE_MAIN = {"footer", "aside", "header"}
+_COMMENTS = etree.XPath(
+    r""".//*[self::div or self::section or self::details or self::ol or self::ul][
+    re:test(@id, '^(?:[Cc]omment(?!ary)|disqus_thread|dsq-comments)') or
+    re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]""",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+_FORUM_THREAD = re.compile(r'"@type"\s*:\s*(?:"DiscussionForumPosting"|\[[^\]]*"DiscussionForumPosting")')
 
 
 def parse(markup: str):
@@ -45,7 +55,7 @@ def render_blocks(markup: str, drop_chrome: bool = False) -> str:
 def render_tree(root, drop_chrome: bool = False) -> str:
     """`render_blocks` of an already parsed page; the tree is left as it is."""
     parts: list[str] = []
-    _walk(root, parts, _chrome(root) if drop_chrome else frozenset())
+    _walk(root, parts, _chrome(root) | _comments(root) if drop_chrome else frozenset())
     lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -78,6 +88,12 @@ def _chrome(root) -> frozenset:
                 a.tag.lower() in ("article", "main") for a in element.iterancestors(etree.Element)):
             doomed.append(element)
     return frozenset(doomed)
+
+
+def _comments(root) -> frozenset:
+    if any(s.text and _FORUM_THREAD.search(s.text) for s in root.iterfind('.//script[@type="application/ld+json"]')):
+        return frozenset()
+    return frozenset(_COMMENTS(root))
 
 
 def _walk(element, parts: list[str], chrome: frozenset) -> None:

@@ -111,3 +111,24 @@ def test_trafilatura_s_second_opinions_are_an_option():
 
     assert extract_page(PAGE, fast=False)[0] == extract_page(PAGE, fast=True)[0]
     assert Cleaner().options.html_fast and not Cleaner(html_fast=False).options.html_fast
+
+
+def _judged(page: str) -> str:
+    return Cleaner(html_fallback_share=0.99, classifier=False, content=False, rules=False,
+                   context=False).clean(page, format="html").text
+
+
+def test_a_judged_page_leaves_out_readers_comments_as_trafilatura_does():
+    page = (f"<html><body><article><p>{EN[0]}</p></article>"
+            f"<div id='comments' class='comments-area'><ol class='comment-list'><li><p>{EN[3]}</p></li></ol></div>"
+            f"<section class='commentary'><p>{EN[4]}</p></section></body></html>")
+    text = _judged(page)
+    assert EN[0] in text and EN[3] not in text
+    assert EN[4] in text  # commentary is not comments
+
+
+def test_on_a_forum_thread_the_comments_are_the_posts():
+    forum = '<script type="application/ld+json">{"@type": "DiscussionForumPosting", "headline": "Ferry"}</script>'
+    page = (f"<html><head>{forum}</head><body><article><p>{EN[0]}</p></article>"
+            f"<div class='comment-body'><p>{EN[3]}</p></div></body></html>")
+    assert EN[3] in _judged(page)
