@@ -46,7 +46,8 @@ class KeepCopy(StrEnum):
 def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool,
              no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool,
              keep_foreign: bool = False, no_classifier: bool = False, classifier_threshold: float | None = None,
-             min_good_share: float = 0.1, html_fallback_share: float = 0.1, keep_chrome: bool = False, **more) -> Options:
+             min_good_share: float = 0.1, html_fallback_share: float = Options.html_fallback_share,
+             keep_chrome: bool = False, **more) -> Options:
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
@@ -70,8 +71,9 @@ CLASSIFIER_THRESHOLD = typer.Option(None, "--classifier-threshold", min=0.0, max
                                     help="Remove a paragraph whose content probability is below this. Default: the model's own.")
 MIN_GOOD_SHARE = typer.Option(0.1, "--min-good-share", min=0.0, max=1.0,
                               help="Content step: good paragraphs holding less than this share of a page do not anchor a main region.")
-FALLBACK_SHARE = typer.Option(0.1, "--html-fallback-share", min=0.0, max=1.0,
-                              help="HTML: when trafilatura keeps less than this share of the visible text, judge the whole page.")
+FALLBACK_SHARE = typer.Option(Options.html_fallback_share, "--html-fallback-share", min=0.0, max=1.0,
+                              help="HTML: when trafilatura keeps less than this share of the page's text "
+                                   "(without nav, footer and comments), judge the whole page.")
 KEEP_CHROME = typer.Option(False, "--keep-html-chrome", help="HTML judged by our chain: keep nav, footer, aside "
                                                                "and ARIA navigation landmarks instead of leaving them out.")
 NO_REPEATED = typer.Option(False, "--no-repeated", help="Do not remove lines repeated across many pages of one site.")

@@ -14,9 +14,10 @@ from trafilatura.utils import load_html
 
 from .render import nonspace_chars, parse, render_tree, visible_chars
 
-# trafilatura keeping less than this share of a page's visible text has missed its main content
-# (listings, shop grids, forums): the whole page, one block per line, goes to our own chain instead
-FALLBACK_SHARE = 0.1
+# trafilatura keeping less than this share of the text our chain would judge instead (the page's
+# visible text without its declared chrome and readers' comments) has missed its main content
+# (listings, shop grids, forums, a sub-region): the page, one block per line, goes to our chain
+FALLBACK_SHARE = 0.25
 
 _CANONICAL = re.compile(
     r"""<link[^>]+rel=["']?canonical["']?[^>]*href=["']([^"']+)|"""
@@ -46,10 +47,13 @@ def extract_page(html: str, favor_recall: bool = True, fallback_share: float = F
         tree = parse(html)
         if tree is None:
             return "", "trafilatura"
-    if nonspace_chars(main) >= fallback_share * visible_chars(tree):
+    kept = nonspace_chars(main)
+    if kept >= fallback_share * visible_chars(tree):
+        return main, "trafilatura"  # the text we would judge is never more than the visible text
+    judged = render_tree(tree, drop_chrome=drop_chrome)
+    if kept >= fallback_share * nonspace_chars(judged):
         return main, "trafilatura"
-    rendered = drop_chrome and render_tree(tree, drop_chrome=True)
-    return (rendered or render_tree(tree)), "rendered"
+    return judged, "rendered"
 
 
 def page_url(html: str) -> str:

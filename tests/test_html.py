@@ -45,19 +45,23 @@ def test_the_canonical_url_of_a_page_names_its_site():
     assert (doc.source, doc.site) == ("https://www.valley-gazette.example/ferry", "valley-gazette.example")
 
 
+# a share above 1: trafilatura would need more text than the page has, so every page is rendered
+ALWAYS_RENDER = 2.0
+
+
 def test_the_fallback_share_decides_when_the_whole_page_is_judged_instead():
     assert Cleaner().clean(PAGE, format="html").document.meta["extractor"] == "trafilatura"
-    rendered = Cleaner(html_fallback_share=0.99).clean(PAGE, format="html").document
+    rendered = Cleaner(html_fallback_share=ALWAYS_RENDER).clean(PAGE, format="html").document
     assert rendered.meta["extractor"] == "rendered"
     assert EN[0] in rendered.clean_text() and "Contact the editors" not in rendered.clean_text()
 
 
 def test_a_judged_page_leaves_out_what_its_markup_calls_navigation_and_footer():
-    rendered = Cleaner(html_fallback_share=0.99, classifier=False, content=False, rules=False,
+    rendered = Cleaner(html_fallback_share=ALWAYS_RENDER, classifier=False, content=False, rules=False,
                        context=False).clean(PAGE, format="html")
     assert "Sport" not in rendered.text and "Privacy policy" not in rendered.text
     assert "The village ferry keeps running" in rendered.text and EN[1] in rendered.text
-    kept = Cleaner(html_fallback_share=0.99, html_drop_chrome=False, classifier=False, content=False, rules=False,
+    kept = Cleaner(html_fallback_share=ALWAYS_RENDER, html_drop_chrome=False, classifier=False, content=False, rules=False,
                    context=False).clean(PAGE, format="html")
     assert "Sport" in kept.text and "Privacy policy" in kept.text
 
@@ -78,7 +82,7 @@ def test_a_page_is_parsed_once_and_trafilatura_leaves_the_tree_as_it_was(monkeyp
     monkeypatch.setattr(extract, "parse", lambda markup: parsed.append(markup))
     real = extract.trafilatura.extract
     monkeypatch.setattr(extract.trafilatura, "extract", lambda page, **kw: given.append(page) or real(page, **kw))
-    text, how = extract.extract_page(PAGE, fallback_share=0.99)  # trafilatura, then the render of the same tree
+    text, how = extract.extract_page(PAGE, fallback_share=ALWAYS_RENDER)  # trafilatura, then the render of the same tree
     assert how == "rendered" and EN[1] in text
     assert len(parsed) == 1 and isinstance(given[0], etree._Element)
 
@@ -94,14 +98,14 @@ def test_the_page_s_visible_text_leaves_out_scripts_and_styles():
 def test_a_page_wrapped_in_its_header_is_not_chrome():
     page = (f"<html><body><header class='site'><nav><a href='/'>Home</a><a href='/shop'>Shop</a></nav>"
             f"<main><h1>The ferry</h1><p>{EN[0]}</p><p>{EN[1]}</p></main></header></body></html>")
-    rendered = Cleaner(html_fallback_share=0.99, classifier=False, content=False, rules=False,
+    rendered = Cleaner(html_fallback_share=ALWAYS_RENDER, classifier=False, content=False, rules=False,
                        context=False).clean(page, format="html")
     assert EN[0] in rendered.text and "Shop" not in rendered.text
 
 
 def test_text_written_for_readers_without_scripts_is_rendered():
     page = f"<html><body><div id='app'></div><noscript><p>{EN[0]}</p><p>{EN[2]}</p></noscript></body></html>"
-    rendered = Cleaner(html_fallback_share=0.99, classifier=False, content=False, rules=False,
+    rendered = Cleaner(html_fallback_share=ALWAYS_RENDER, classifier=False, content=False, rules=False,
                        context=False).clean(page, format="html")
     assert EN[0] in rendered.text and EN[2] in rendered.text
 
@@ -114,7 +118,7 @@ def test_trafilatura_s_second_opinions_are_an_option():
 
 
 def _judged(page: str) -> str:
-    return Cleaner(html_fallback_share=0.99, classifier=False, content=False, rules=False,
+    return Cleaner(html_fallback_share=ALWAYS_RENDER, classifier=False, content=False, rules=False,
                    context=False).clean(page, format="html").text
 
 
@@ -132,3 +136,13 @@ def test_on_a_forum_thread_the_comments_are_the_posts():
     page = (f"<html><head>{forum}</head><body><article><p>{EN[0]}</p></article>"
             f"<div class='comment-body'><p>{EN[3]}</p></div></body></html>")
     assert EN[3] in _judged(page)
+
+
+def test_a_page_falls_back_only_when_trafilatura_missed_text_outside_chrome_and_comments():
+    from cleaner.extract import extract_page
+
+    menu = "".join(f"<li><a href='/{i}'>Section number {i} of the site</a></li>" for i in range(60))
+    article = f"<article><h1>The ferry</h1><p>{EN[0]}</p><p>{EN[1]}</p></article>"
+    big_nav = f"<html><body><nav><ul>{menu}</ul></nav>{article}</body></html>"
+    assert extract_page(big_nav)[1] == "trafilatura"  # most of the visible text is the menu
+    assert extract_page(big_nav, drop_chrome=False)[1] == "rendered"  # the menu is judged as text
