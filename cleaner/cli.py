@@ -47,13 +47,14 @@ def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_ded
              no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool,
              keep_foreign: bool = False, no_classifier: bool = False, classifier_threshold: float | None = None,
              min_good_share: float = 0.1, html_fallback_share: float = Options.html_fallback_share,
-             keep_chrome: bool = False, **more) -> Options:
+             keep_chrome: bool = False, second_opinions: bool = False, **more) -> Options:
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
         rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
         foreign_paragraphs=not keep_foreign, classifier=not no_classifier, classifier_threshold=classifier_threshold,
-        min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome, **more,
+        min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome,
+        html_fast=not second_opinions, **more,
     )
 
 
@@ -76,6 +77,8 @@ FALLBACK_SHARE = typer.Option(Options.html_fallback_share, "--html-fallback-shar
                                    "(without nav, footer and comments), judge the whole page.")
 KEEP_CHROME = typer.Option(False, "--keep-html-chrome", help="HTML judged by our chain: keep nav, footer, aside "
                                                                "and ARIA navigation landmarks instead of leaving them out.")
+SECOND_OPINIONS = typer.Option(False, "--html-second-opinions", help="HTML: let trafilatura check its extraction "
+                               "against readability and jusText (slower; by default our fallback and chain judge instead).")
 NO_REPEATED = typer.Option(False, "--no-repeated", help="Do not remove lines repeated across many pages of one site.")
 KEEP_FOREIGN = typer.Option(False, "--keep-foreign-paragraphs",
                             help="With --lang, keep long paragraphs that are clearly in another language.")
@@ -100,6 +103,7 @@ def clean(
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
+    second_opinions: bool = SECOND_OPINIONS,
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
     audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines). Default: OUTPUT/cleaner-audit.jsonl "
@@ -124,7 +128,7 @@ def clean(
 ) -> None:
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
-                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
+                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome, second_opinions,
                        text_field=text_field, id_field=id_field, html_timeout=html_timeout)
     options = options.with_(dedup_keep=keep.value, dedup_index=index,
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
@@ -161,12 +165,13 @@ def explain(
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
+    second_opinions: bool = SECOND_OPINIONS,
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
 ) -> None:
     """Show FILE with every removed paragraph marked, and the step, rule and evidence behind it."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
-                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome)
+                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome, second_opinions)
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:

@@ -146,3 +146,14 @@ def test_a_page_falls_back_only_when_trafilatura_missed_text_outside_chrome_and_
     big_nav = f"<html><body><nav><ul>{menu}</ul></nav>{article}</body></html>"
     assert extract_page(big_nav)[1] == "trafilatura"  # most of the visible text is the menu
     assert extract_page(big_nav, drop_chrome=False)[1] == "rendered"  # the menu is judged as text
+
+
+def test_trafilatura_s_second_opinions_can_be_asked_for_on_the_command_line(corpus, clean_run, monkeypatch):
+    from cleaner import extract
+
+    asked = []
+    real = extract.extract_main_text
+    monkeypatch.setattr(extract, "extract_main_text", lambda page, recall, fast: asked.append(fast) or real(page, recall, fast))
+    out, result = clean_run(corpus({"ferry.html": PAGE}), "--html-second-opinions")
+    assert result.exit_code == 0, result.output
+    assert EN[0] in (out / "ferry.txt").read_text(encoding="utf-8") and asked == [False]
