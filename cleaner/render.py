@@ -27,6 +27,9 @@ _BLOCK = {
     "li", "main", "nav", "noscript", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
 }
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
+# a line without one (the bullet of an item holding only an image, a separator) says nothing
+# and would only cost the chain a paragraph to remove
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "search"}
 _CHROME_OUTSIDE_MAIN = {"footer", "aside", "header"}
 _COMMENTS = etree.XPath(
@@ -57,7 +60,7 @@ def render_tree(root, drop_chrome: bool = False) -> str:
     parts: list[str] = []
     _walk(root, parts, _chrome(root) | _comments(root) if drop_chrome else frozenset())
     lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if _LETTER_OR_DIGIT.search(line))
 
 
 def visible_chars(root) -> int:

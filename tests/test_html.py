@@ -157,3 +157,11 @@ def test_trafilatura_s_second_opinions_can_be_asked_for_on_the_command_line(corp
     out, result = clean_run(corpus({"ferry.html": PAGE}), "--html-second-opinions")
     assert result.exit_code == 0, result.output
     assert EN[0] in (out / "ferry.txt").read_text(encoding="utf-8") and asked == [False]
+
+
+def test_a_rendered_line_without_a_letter_or_digit_is_not_a_paragraph():
+    from cleaner.render import render_blocks
+
+    page = ("<html><body><ul><li><img src='a.png'></li><li>Ferry times</li><li>٣ 平日</li></ul>"
+            "<p>|</p><div>— · —</div><p>2025</p></body></html>")
+    assert render_blocks(page).split("\n") == ["* Ferry times", "* ٣ 平日", "2025"]
