@@ -277,7 +277,8 @@ def test_side_files_on_another_file_system_are_written(tmp_path):
 @pytest.mark.parametrize("output", ["out", "out.jsonl", "out.parquet"])
 def test_outputs_are_readable_as_the_umask_allows_like_any_new_file(tmp_path, output):
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": article(1)}])
-    clean_corpus(src, tmp_path / output, FAST, workers=1)
+    clean_corpus(src, tmp_path / output, FAST.with_(dedup=True), workers=1)  # with the dedup index beside
+    assert list(tmp_path.rglob("*dedup-index.npz"))
     (tmp_path / "plain").write_text("")
     expected = os.stat(tmp_path / "plain").st_mode & 0o777
     made = [p for p in tmp_path.rglob("*") if p.is_file() and p.name not in ("in.jsonl", "plain")]
