@@ -21,6 +21,12 @@ class Options:
     classifier_threshold: float | None = None
     # running prose (long, with its language's stop words) is removed only below this probability
     classifier_prose_threshold: float = 0.1
+    # each page's own threshold, the one that maximises its expected F1 (off: the fixed threshold;
+    # an explicit classifier_threshold is always fixed); alpha < 1 trusts the model's total of content less;
+    # the page's threshold is never above page_max
+    classifier_page_threshold: bool = True
+    classifier_page_alpha: float = 0.7
+    classifier_page_max: float = 0.5
     # content step: below this share of the page's characters, good paragraphs do not anchor a main region
     min_good_share: float = 0.1
     repeated_lines: bool = True
