@@ -16,6 +16,9 @@ class Options:
     rules: bool = True
     context: bool = True
     content: bool = True
+    # the content step (jusText's rules) also after the trained classifier; by default it is the
+    # classifier's stand-in when that is off: after it, it removes more content than boilerplate
+    content_with_classifier: bool = False
     # the trained paragraph classifier (cleaner/models/paragraphs.json); None: the model's own threshold
     classifier: bool = True
     classifier_threshold: float | None = None
