@@ -121,3 +121,17 @@ def test_a_stop_list_that_does_not_fit_the_text_is_not_used():
     doc.lang = "en"  # as if misdetected: English stop words for Russian text
     assert not stoplist_fits(doc)
     assert (paragraph_features(doc) == paragraph_features(doc, use_stopwords=False)).all()
+
+
+def test_the_content_step_stands_in_for_the_classifier_and_follows_it_only_when_asked():
+    from cleaner.chain import build_steps
+    from cleaner.options import Options
+    from cleaner.steps import ContentClassifier
+
+    def has_content(**options) -> bool:
+        return any(isinstance(step, ContentClassifier) for step in build_steps(Options(**options)))
+
+    assert not has_content()
+    assert has_content(classifier=False)
+    assert has_content(content_with_classifier=True)
+    assert not has_content(classifier=False, content=False)
