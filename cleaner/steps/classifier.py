@@ -37,26 +37,41 @@ class ParagraphClassifier(Step):
         paragraphs = doc.paragraphs
         if not any(p.removed is None for p in paragraphs):
             return
-        x = paragraph_features(doc)
-        chars = np.array([len(p.text) for p in paragraphs], dtype=float)
-        removed = np.array([p.removed is not None for p in paragraphs])
-        stacked = self.model.first_stage(x, chars, removed)
-        prob = self.model.second.probability(stacked)
-        judged = [i for i, p in enumerate(paragraphs) if p.removed is None and prob[i] < self.threshold
-                  and (prob[i] < self.prose_threshold or not is_prose(p.text, doc.lang))]
+        x, stacked, prob = self.scores(doc)
+        judged = self.judged(doc, prob)
         if not judged:
             return
-        own, _ = self.model.first.contributions(x[judged])
-        context, _ = self.model.second.contributions(stacked[judged])
+        for i, detail in zip(judged, self.explanations(x[judged], stacked[judged]), strict=True):
+            self.mark(doc, paragraphs[i], f"classified as boilerplate (p={prob[i]:.2f} < {self.threshold:.2f})",
+                      "classifier", detail, p_content=round(float(prob[i]), 3))
+
+    def scores(self, doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each paragraph's own features, those with the first stage's view of it, and its content probability."""
+        x = paragraph_features(doc)
+        chars = np.array([len(p.text) for p in doc.paragraphs], dtype=float)
+        removed = np.array([p.removed is not None for p in doc.paragraphs])
+        stacked = self.model.first_stage(x, chars, removed)
+        return x, stacked, self.model.second.probability(stacked)
+
+    def judged(self, doc: Document, prob: np.ndarray) -> list[int]:
+        """The paragraphs to remove: still kept, improbable, and not running prose unless very improbable."""
+        return [i for i, p in enumerate(doc.paragraphs) if p.removed is None and prob[i] < self.threshold
+                and (prob[i] < self.prose_threshold or not is_prose(p.text, doc.lang))]
+
+    def explanations(self, x: np.ndarray, stacked: np.ndarray) -> list[str]:
+        """For each row, the features that pushed it towards boilerplate: its own, then its context."""
+        own, _ = self.model.first.contributions(x)
+        context, _ = self.model.second.contributions(stacked)
         first, second = self.model.first.names, self.model.second.names
         skip = second.index("p")  # the first stage's score: explained by its own features instead
         context[:, skip] = 0.0
-        for row, i in enumerate(judged):
-            detail = "own: " + _against(first, x[i], own[row], self.top)
-            if (neighbours := _against(second, stacked[i], context[row], 2)):
+        details = []
+        for row in range(len(x)):
+            detail = "own: " + _against(first, x[row], own[row], self.top)
+            if (neighbours := _against(second, stacked[row], context[row], 2)):
                 detail += "; context: " + neighbours
-            self.mark(doc, paragraphs[i], f"classified as boilerplate (p={prob[i]:.2f} < {self.threshold:.2f})",
-                      "classifier", detail, p_content=round(float(prob[i]), 3))
+            details.append(detail)
+        return details
 
 
 def _against(names: tuple[str, ...], values: np.ndarray, contrib: np.ndarray, top: int) -> str:
