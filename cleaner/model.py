@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -33,47 +33,74 @@ class TreeModel:
     def depth(self) -> int:
         return int(self.meta.get("depth", 8))
 
+    @cached_property
+    def _flat(self) -> FlatTrees:
+        return flatten(self)
+
     def _walk(self, x: np.ndarray) -> list[np.ndarray]:
-        """The node index per (row, tree) at each depth, root first."""
-        trees = np.arange(self.feature.shape[0])[None, :]
-        node = np.zeros((x.shape[0], self.feature.shape[0]), dtype=np.int64)
+        """The flat node id (see FlatTrees) per (row, tree) at each depth, root first."""
+        flat = self._flat
+        x = np.ascontiguousarray(x)
+        cells, row_start = x.ravel(), np.arange(x.shape[0])[:, None] * x.shape[1]
+        node = np.broadcast_to(flat.roots, (x.shape[0], len(flat.roots)))
         path = [node]
-        rows = np.arange(x.shape[0])[:, None]
         for _ in range(self.depth):
-            feat = self.feature[trees, node]
-            leaf = feat < 0
-            if leaf.all():
-                break
-            go_left = x[rows, np.maximum(feat, 0)] <= self.threshold[trees, node]
-            node = np.where(leaf, node, np.where(go_left, self.left[trees, node], self.right[trees, node]))
+            go_right = ~(cells.take(row_start + flat.feature.take(node)) <= flat.threshold.take(node))
+            node = flat.child.take(2 * node + go_right)
             path.append(node)
         return path
 
     def log_odds(self, x: np.ndarray) -> np.ndarray:
         if not len(x):
             return np.zeros(0)
-        node = self._walk(x)[-1]
-        trees = np.arange(self.feature.shape[0])[None, :]
-        return self.base + self.value[trees, node].sum(axis=1)
+        return self.base + self._flat.value.take(self._walk(x)[-1]).sum(axis=1)
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.log_odds(x)))
 
     def contributions(self, x: np.ndarray) -> tuple[np.ndarray, float]:
-        """(rows x features, bias): each feature's share of the log-odds; with the bias they sum to it."""
-        out = np.zeros((x.shape[0], len(self.names)))
+        """(rows x features, bias): each feature's share of the log-odds; with the bias they sum to it.
+
+        The changes are added up depth by depth, then row by row and tree by tree, each to a zero
+        start: in one np.bincount over that order (a leaf that stays put adds 0.0, which changes no sum).
+        """
+        rows, features = x.shape[0], len(self.names)
         root = self.base + float(self.value[:, 0].sum())
-        if not len(x):
-            return out, root
-        trees = np.arange(self.feature.shape[0])[None, :]
+        if not rows:
+            return np.zeros((0, features)), root
+        flat = self._flat
         path = self._walk(x)
-        rows = np.repeat(np.arange(x.shape[0])[:, None], self.feature.shape[0], axis=1)
-        for parent, child in zip(path, path[1:], strict=False):
-            feat = self.feature[trees, parent]
-            moved = parent != child
-            delta = self.value[trees, child] - self.value[trees, parent]
-            np.add.at(out, (rows[moved], feat[moved]), delta[moved])
-        return out, root
+        parent, child = np.stack(path[:-1]), np.stack(path[1:])  # (depth, rows, trees)
+        delta = flat.value.take(child) - flat.value.take(parent)
+        cell = np.arange(rows)[:, None] * features + flat.feature.take(parent)
+        out = np.bincount(cell.ravel(), weights=delta.ravel(), minlength=rows * features)
+        return out.reshape(rows, features), root
+
+
+@dataclass(frozen=True)
+class FlatTrees:
+    """All trees of a model as one array of nodes, node k of tree t at t * nodes + k.
+
+    A leaf is its own left and right child (and splits on feature 0, which it then ignores), so
+    walking every tree to a fixed depth is a few np.take per level, with no test for leaves.
+    """
+
+    feature: np.ndarray  # (trees * nodes,)
+    threshold: np.ndarray  # (trees * nodes,)
+    child: np.ndarray  # (2 * trees * nodes,): the left child at 2 * node, the right one at 2 * node + 1
+    value: np.ndarray  # (trees * nodes,)
+    roots: np.ndarray  # (trees,)
+
+
+def flatten(model: TreeModel) -> FlatTrees:
+    trees, nodes = model.feature.shape
+    start = np.arange(trees)[:, None] * nodes
+    leaf = model.feature < 0
+    itself = start + np.arange(nodes)
+    left, right = np.where(leaf, itself, model.left + start), np.where(leaf, itself, model.right + start)
+    return FlatTrees(feature=np.where(leaf, 0, model.feature).ravel(), threshold=model.threshold.ravel(),
+                     child=np.stack((left.ravel(), right.ravel()), axis=1).ravel(), value=model.value.ravel(),
+                     roots=start.ravel())
 
 
 def from_dict(data: dict) -> TreeModel:
