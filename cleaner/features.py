@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .document import Document
 from .textstats import SENTENCE_END, normalize, stopword_density, stopwords, words
@@ -227,8 +228,9 @@ def context_features(prob: np.ndarray, chars: np.ndarray, removed: np.ndarray) -
     k = len(CONTEXT_WINDOW) + 1
     window = np.stack([padded[5 + o: 5 + o + n] for o in range(-5, 6)])
     rows[:, k] = window.mean(axis=0)
-    rows[:, k + 1] = [p[max(0, i - 10):i].max() if i else 0.0 for i in range(n)]
-    rows[:, k + 2] = [p[i + 1:i + 11].max() if i + 1 < n else 0.0 for i in range(n)]
+    # the largest p of the 10 paragraphs before / after (0 where there are none: no p is below 0)
+    rows[:, k + 1] = sliding_window_view(np.concatenate((np.zeros(10), p)), 10)[:n].max(axis=1)
+    rows[:, k + 2] = sliding_window_view(np.concatenate((p[1:], np.zeros(10))), 10)[:n].max(axis=1)
     rows[:, k + 3] = before / total
     rows[:, k + 4] = after / total
     rows[:, k + 5] = p.mean() if n else 0.0

@@ -62,19 +62,18 @@ class ParagraphClassifier(Step):
         """For each row, the features that pushed it towards boilerplate: its own, then its context."""
         own, _ = self.model.first.contributions(x)
         context, _ = self.model.second.contributions(stacked)
-        first, second = self.model.first.names, self.model.second.names
-        skip = second.index("p")  # the first stage's score: explained by its own features instead
-        context[:, skip] = 0.0
-        details = []
-        for row in range(len(x)):
-            detail = "own: " + _against(first, x[row], own[row], self.top)
-            if (neighbours := _against(second, stacked[row], context[row], 2)):
-                detail += "; context: " + neighbours
-            details.append(detail)
-        return details
+        second = self.model.second.names
+        context[:, second.index("p")] = 0.0  # the first stage's score: explained by its own features instead
+        own_parts = _against(self.model.first.names, x, own, self.top)
+        context_parts = _against(second, stacked, context, 2)
+        return [f"own: {mine}; context: {theirs}" if theirs else f"own: {mine}"
+                for mine, theirs in zip(own_parts, context_parts, strict=True)]
 
 
-def _against(names: tuple[str, ...], values: np.ndarray, contrib: np.ndarray, top: int) -> str:
-    """The features that pushed the score towards boilerplate the most: name=value (contribution)."""
-    order = np.argsort(contrib)[:top]
-    return ", ".join(f"{names[f]}={values[f]:.2f} ({contrib[f]:+.2f})" for f in order if contrib[f] < 0)
+def _against(names: tuple[str, ...], values: np.ndarray, contrib: np.ndarray, top: int) -> list[str]:
+    """Per row, the features that pushed the score towards boilerplate the most: name=value (contribution)."""
+    order = np.argsort(contrib, axis=1)[:, :top]
+    shown = np.take_along_axis(values, order, axis=1).tolist()
+    pushed = np.take_along_axis(contrib, order, axis=1).tolist()
+    return [", ".join(f"{names[f]}={v:.2f} ({c:+.2f})" for f, v, c in zip(fs, vs, cs, strict=True) if c < 0)
+            for fs, vs, cs in zip(order.tolist(), shown, pushed, strict=True)]
