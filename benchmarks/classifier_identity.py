@@ -52,10 +52,11 @@ def results(devset: Path, pages: int | None) -> dict[str, dict]:
     return out
 
 
-def differences(reference: dict[str, dict], now: dict[str, dict]) -> list[str]:
+def differences(reference: dict[str, dict], now: dict[str, dict], every_page: bool = True) -> list[str]:
+    """What differs; with every_page=False, `now` may be the first pages of the reference only."""
     found = []
-    if reference.keys() != now.keys():
-        found.append(f"pages differ: {sorted(reference.keys() ^ now.keys())[:5]}")
+    if (missing := now.keys() - reference.keys()) or (every_page and (missing := reference.keys() - now.keys())):
+        found.append(f"pages in one and not the other: {sorted(missing)[:5]}")
     for doc_id in reference.keys() & now.keys():
         a, b = reference[doc_id], now[doc_id]
         for key in ("features", "context", "probability"):
@@ -81,7 +82,7 @@ def main() -> None:
         args.reference.write_bytes(pickle.dumps(now, protocol=pickle.HIGHEST_PROTOCOL))
         print(f"saved {len(now)} pages, {paragraphs} paragraphs")
         return
-    found = differences(pickle.loads(args.reference.read_bytes()), now)
+    found = differences(pickle.loads(args.reference.read_bytes()), now, every_page=args.pages is None)
     for line in found[:20]:
         print(line)
     print(f"{len(now)} pages, {paragraphs} paragraphs: " + (f"{len(found)} differences" if found else "identical"))

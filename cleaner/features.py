@@ -12,12 +12,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .document import Document
-from .textstats import SENTENCE_END, normalize, stopword_density, stopwords, words
+from .textstats import MEMO_SIZE, SENTENCE_END, normalize, stopwords, words
 
 _BULLET = re.compile(r"^\s*(?:[*+•·▪►◦‣>]|-(?!\d)|\d{1,3}[.)]\s)")
 _URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\w\.(?:com|org|net|html?|php)\b", re.I)
@@ -49,22 +53,32 @@ PAGE = (
 NAMES = OWN + tuple(f"{name}@{o:+d}" for o in WINDOW for name in NEIGHBOUR) + PAGE
 
 _CAP = 12  # distances in paragraphs are capped here
+# the OWN features that depend on the page or its language, not on the paragraph's text alone
+_IN_PAGE = ("stop_density", "has_stoplist", "removed_before", "dup_in_page", "prose", "prose_vocab")
+_TEXT = tuple(name for name in OWN if name not in _IN_PAGE)
 
 
-def _own(text: str, lang: str, stop: bool) -> dict[str, float]:
+class _Text(NamedTuple):
+    """What a paragraph's text alone says: the columns _TEXT, and counts that page features need."""
+
+    row: tuple[float, ...]
+    words: int
+    sentences: int
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _text(text: str) -> _Text:
+    """Memoised by text: a menu, a footer or a button line repeated on every page of a site is read once."""
     tokens = words(text)
     n = len(tokens)
     chars = len(text)
-    density = stopword_density(tokens, lang) if stop else None
-    cased = [w for w in tokens if w[:1].lower() != w[:1].upper()]
-    return {
+    sentences = len(_SENTENCE_INSIDE.findall(text))
+    features = {
         "log_chars": math.log1p(chars),
         "log_words": math.log1p(n),
-        "stop_density": -1.0 if density is None else density,
-        "has_stoplist": 0.0 if density is None else 1.0,
         "sentence_end": 1.0 if SENTENCE_END.search(text.rstrip()) else 0.0,
-        "sentences_per_word": len(_SENTENCE_INSIDE.findall(text)) / n if n else 0.0,
-        "capital_share": sum(1 for w in cased if w[0].isupper()) / len(cased) if cased else 0.0,
+        "sentences_per_word": sentences / n if n else 0.0,
+        "capital_share": _capital_share(tokens),
         "digit_share": len(_DIGIT.findall(text)) / chars if chars else 0.0,
         "punct_share": len(_PUNCT.findall(text)) / chars if chars else 0.0,
         "bullet": 1.0 if _BULLET.match(text) else 0.0,
@@ -76,9 +90,40 @@ def _own(text: str, lang: str, stop: bool) -> dict[str, float]:
         "currency": 1.0 if _CURRENCY.search(text) else 0.0,
         "date_like": 1.0 if _DATE_LIKE.search(text) else 0.0,
         "short": 1.0 if n <= SHORT_WORDS else 0.0,
-        "prose": 1.0 if chars >= PROSE_CHARS and (density is None or density >= 0.25)
-        and len(_SENTENCE_INSIDE.findall(text)) >= 1 else 0.0,
     }
+    return _Text(tuple(features[name] for name in _TEXT), n, sentences)
+
+
+def _capital_share(tokens: tuple[str, ...]) -> float:
+    """Of the words that begin with a letter that has case, the share that begin with a capital."""
+    firsts = "".join([w[0] for w in tokens])
+    if firsts.isascii():  # an ASCII character has case exactly when it is a letter
+        cased, capitals = sum(map(str.isalpha, firsts)), sum(map(str.isupper, firsts))
+    else:
+        having_case = [c for c in firsts if c.lower() != c.upper()]
+        cased, capitals = len(having_case), sum(map(str.isupper, having_case))
+    return capitals / cased if cased else 0.0
+
+
+class _Words(NamedTuple):
+    """The case-folded words of a page, and where each paragraph's begin and end among them."""
+
+    folded: list[str]
+    start: np.ndarray
+    end: np.ndarray
+
+    @classmethod
+    def of(cls, texts: list[str]) -> _Words:
+        tokens = [words(text) for text in texts]
+        end = np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
+        start = np.concatenate(([0], end[:-1]))
+        return cls(list(map(str.casefold, chain.from_iterable(tokens))), start, end)
+
+    def count(self, found: Iterable[bool]) -> np.ndarray:
+        """Per paragraph, how many of its words `found` (one flag per word, in order) says yes to."""
+        flags = np.fromiter(found, dtype=np.int64, count=len(self.folded))
+        running = np.concatenate(([0], np.cumsum(flags)))
+        return running[self.end] - running[self.start]
 
 
 def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
@@ -87,18 +132,38 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     n = len(paragraphs)
     if not n:
         return np.zeros((0, len(NAMES)), dtype=np.float32)
-    stop = use_stopwords and bool(stopwords(doc.lang)) and stoplist_fits(doc)
-    own = [_own(p.text, doc.lang, stop) for p in paragraphs]
-    keys = [normalize(p.text) for p in paragraphs]
+    texts = [p.text for p in paragraphs]
+    seen = [_text(text) for text in texts]
+    table = np.zeros((n, len(OWN)))
+    own = {name: k for k, name in enumerate(OWN)}
+    table[:, [own[name] for name in _TEXT]] = [s.row for s in seen]
+    chars = np.fromiter(map(len, texts), dtype=np.int64, count=n).astype(float)
+    word_counts = np.array([s.words for s in seen], dtype=np.int64)
+    page_words = _Words.of(texts)
+    stop = stopwords(doc.lang) if use_stopwords else frozenset()
+    stop_words = page_words.count(map(stop.__contains__, page_words.folded)) if stop else None
+    if stop_words is not None and _fits(stop_words, word_counts):
+        # a paragraph without words has no density, like a language without a stop list
+        density = np.where(word_counts > 0, stop_words / np.maximum(word_counts, 1), np.nan)
+    else:
+        density = np.full(n, np.nan)
+    known = ~np.isnan(density)
+    sentences = np.array([s.sentences for s in seen], dtype=np.int64)
+    prose = ((chars >= PROSE_CHARS) & (~known | (density >= 0.25)) & (sentences >= 1)).astype(float)
+    keys = [normalize(text) for text in texts]
     counts = Counter(keys)
-    for p, f, key in zip(paragraphs, own, keys, strict=True):
-        f["removed_before"] = 0.0 if p.removed is None else 1.0
-        f["dup_in_page"] = 1.0 if key and counts[key] > 1 else 0.0
+    columns = {
+        "stop_density": np.where(known, density, -1.0),
+        "has_stoplist": known.astype(float),
+        "removed_before": np.array([0.0 if p.removed is None else 1.0 for p in paragraphs]),
+        "dup_in_page": np.array([1.0 if key and counts[key] > 1 else 0.0 for key in keys]),
+        "prose": prose,
+        "prose_vocab": _prose_vocabulary(page_words, prose, word_counts),
+    }
+    for name, values in columns.items():
+        table[:, own[name]] = values
 
-    _prose_vocabulary(paragraphs, own)
-    short = np.array([f["short"] for f in own])
-    prose = np.array([f["prose"] for f in own])
-    chars = np.array([len(p.text) for p in paragraphs], dtype=float)
+    short = table[:, own["short"]]
     total = chars.sum() or 1.0
     before_chars = np.concatenate(([0.0], np.cumsum(chars)[:-1]))
     runs = _run_lengths(short)
@@ -109,7 +174,6 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
         "page_log_paragraphs": math.log1p(n),
         "page_short_share": float(short.mean()),
     }
-    table = np.array([[f[name] for name in OWN] for f in own], dtype=np.float64)
     rows = np.zeros((n, len(NAMES)), dtype=np.float32)
     column = {name: k for k, name in enumerate(NAMES)}
     rows[:, :len(OWN)] = table
@@ -119,7 +183,7 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     for o in WINDOW:
         for name in NEIGHBOUR:
             values = np.full(n, outside[name])
-            src = table[:, OWN.index(name)]
+            src = table[:, own[name]]
             if o > 0:
                 values[:max(n - o, 0)] = src[o:]
             else:
@@ -133,9 +197,6 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     first_after = np.concatenate((first_after[1:], [n]))
     cum = np.concatenate(([0.0], np.cumsum(chars)))
     has_before, has_after = last_before >= 0, first_after < n
-    log_chars = table[:, OWN.index("log_chars")]
-    window_log = np.array([log_chars[max(0, i - 3):i + 4].mean() for i in range(n)])
-    window_prose = np.array([prose[max(0, i - 3):i + 4].sum() for i in range(n)])
     page_columns = {
         "position": index / max(n - 1, 1),
         "char_position": before_chars / total,
@@ -146,13 +207,29 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
         "chars_to_prose_before": np.where(has_before, np.log1p(np.maximum(cum[index] - cum[last_before + 1], 0)), 10.0),
         "chars_to_prose_after": np.where(has_after, np.log1p(np.maximum(cum[first_after] - cum[index + 1], 0)), 10.0),
         "in_prose_region": ((first <= index) & (index <= last)).astype(float),
-        "window_mean_log_chars": window_log,
-        "window_prose": window_prose,
+        "window_mean_log_chars": _window_mean(table[:, own["log_chars"]], 3),
+        "window_prose": _window_sum(prose, 3),
         **page,
     }
     for name, values in page_columns.items():
         rows[:, column[name]] = values
     return rows
+
+
+def _window_sum(values: np.ndarray, reach: int) -> np.ndarray:
+    """values[i - reach : i + reach + 1].sum() for each i, added left to right as numpy adds so few.
+
+    The zeros padding the page's ends change no sum: no value here is negative (no -0.0 to turn into 0.0).
+    """
+    padding = np.zeros(reach)
+    return sliding_window_view(np.concatenate((padding, values, padding)), 2 * reach + 1).sum(axis=1)
+
+
+def _window_mean(values: np.ndarray, reach: int) -> np.ndarray:
+    """values[max(0, i - reach) : i + reach + 1].mean() for each i (fewer values at the page's ends)."""
+    index = np.arange(len(values))
+    count = np.minimum(index + reach, len(values) - 1) - np.maximum(index - reach, 0) + 1
+    return _window_sum(values, reach) / count
 
 
 def stoplist_fits(doc: Document, min_density: float = 0.05, min_words: int = 10) -> bool:
@@ -164,43 +241,41 @@ def stoplist_fits(doc: Document, min_density: float = 0.05, min_words: int = 10)
     Running text in a language whose stop list it is has well over 5% stop words.
     """
     stop = stopwords(doc.lang)
-    tokens = [w.casefold() for p in doc.paragraphs if len(found := words(p.text)) >= min_words for w in found]
-    return not tokens or sum(w in stop for w in tokens) >= min_density * len(tokens)
+    page_words = _Words.of([p.text for p in doc.paragraphs])
+    word_counts = page_words.end - page_words.start
+    return _fits(page_words.count(map(stop.__contains__, page_words.folded)), word_counts, min_density, min_words)
 
 
-def _prose_vocabulary(paragraphs: list, own: list[dict]) -> None:
+def _fits(stop_words: np.ndarray, word_counts: np.ndarray, min_density: float = 0.05, min_words: int = 10) -> bool:
+    """stoplist_fits, from each paragraph's counts of stop words and of words."""
+    long = word_counts >= min_words
+    words_in_long = int(word_counts[long].sum())
+    return not words_in_long or int(stop_words[long].sum()) >= min_density * words_in_long
+
+
+def _prose_vocabulary(page_words: _Words, prose: np.ndarray, word_counts: np.ndarray) -> np.ndarray:
     """The share of a paragraph's words that the page's running prose (other than itself) also uses.
 
     A heading, a caption or a list item of the main text speaks of what the text speaks of; a
-    menu, a footer or a teaser for another page mostly does not.
+    menu, a footer or a teaser for another page mostly does not. A word of a prose paragraph
+    counts when another prose paragraph has it too: when two or more prose paragraphs have it.
     """
-    bags = [Counter(w.casefold() for w in words(p.text)) for p in paragraphs]
-    prose = Counter()
-    for bag, f in zip(bags, own, strict=True):
-        if f["prose"]:
-            prose.update(bag)
-    for bag, f in zip(bags, own, strict=True):
-        total = sum(bag.values())
-        if not total:
-            f["prose_vocab"] = 0.0
-            continue
-        inside = bag if f["prose"] else Counter()
-        f["prose_vocab"] = sum(n for w, n in bag.items() if prose[w] - inside[w] > 0) / total
+    folded = page_words.folded
+    in_prose = Counter()  # word -> how many prose paragraphs have it
+    for i in np.flatnonzero(prose):
+        in_prose.update(set(folded[page_words.start[i]:page_words.end[i]]))
+    needed = np.repeat(1 + (prose > 0), word_counts).tolist()  # per word: in how many prose paragraphs it must be
+    shared = page_words.count(map(int.__ge__, map(in_prose.__getitem__, folded), needed))
+    return np.where(word_counts > 0, shared / np.maximum(word_counts, 1), 0.0)
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
-    """For each position, the length of the run of equal-to-1 flags it belongs to (0 outside runs)."""
+    """For each position, the length of the run of non-zero flags it belongs to (0 outside runs)."""
+    on = np.concatenate(([False], flags != 0, [False]))
+    edges = np.flatnonzero(on[1:] != on[:-1])  # where runs start and end, alternately
+    lengths = edges[1::2] - edges[::2]
     out = np.zeros(len(flags))
-    i = 0
-    while i < len(flags):
-        if not flags[i]:
-            i += 1
-            continue
-        j = i
-        while j < len(flags) and flags[j]:
-            j += 1
-        out[i:j] = j - i
-        i = j
+    out[on[1:-1]] = np.repeat(lengths, lengths)
     return out
 
 
