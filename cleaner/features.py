@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -23,15 +24,70 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .document import Document
 from .textstats import MEMO_SIZE, SENTENCE_END, normalize, stopwords, words
 
+
+class _Pattern:
+    """A regular expression, and strings of which every text it matches contains one (`needs`).
+
+    re tries a pattern at every position of a text, where looking for a few plain strings is
+    quick: most paragraphs have none of what a pattern needs and are not searched at all (the
+    same results, for the cost of a scan for the strings).
+    """
+
+    def __init__(self, pattern: str, flags: int = 0, needs: tuple[str, ...] = ()):
+        self.regex = re.compile(pattern, flags)
+        self.needs = re.compile("|".join(map(re.escape, needs))) if needs else None
+
+    def may_match(self, text: str) -> bool:
+        return self.needs is None or self.needs.search(text) is not None
+
+    def search(self, text: str) -> bool:
+        return self.may_match(text) and self.regex.search(text) is not None
+
+    def count(self, text: str) -> int:
+        return len(self.regex.findall(text)) if self.may_match(text) else 0
+
+
+class _AnyOf:
+    """Alternatives of a pattern (`a|b|c`), each with what it needs: a text is found by the
+    pattern exactly when one of them finds it, and an alternative that cannot match is skipped."""
+
+    def __init__(self, *alternatives: _Pattern):
+        self.alternatives = alternatives
+
+    def search(self, text: str) -> bool:
+        return any(alternative.search(text) for alternative in self.alternatives)
+
+
+class _Character:
+    """A pattern of one character without context, counted in ASCII text by bytes.translate in C
+    (the ASCII characters it does not match, found by trying each one, are deleted; its matches remain)."""
+
+    def __init__(self, pattern: str):
+        self.regex = re.compile(pattern)
+        self.others = bytes(c for c in range(128) if not self.regex.fullmatch(chr(c)))
+
+    def count(self, text: str) -> int:
+        if text.isascii():
+            return len(text.encode("ascii").translate(None, self.others))
+        return len(self.regex.findall(text))
+
+
 _BULLET = re.compile(r"^\s*(?:[*+•·▪►◦‣>]|-(?!\d)|\d{1,3}[.)]\s)")
-_URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\w\.(?:com|org|net|html?|php)\b", re.I)
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b", re.I)
-_SENTENCE_INSIDE = re.compile(r"[.!?。！？…]['\"”’»)\]]*(?:\s|$)")
-_SEPARATORS = re.compile(r"\s[|·•»/>›–-]\s|\s\|\s?|\|")
-_DIGIT = re.compile(r"\d")
-_PUNCT = re.compile(r"[^\w\s]")
-_CURRENCY = re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP)\b")
-_DATE_LIKE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{4}\b")
+# https?://|www\.|\S+@\S+\.\w+|\w\.(?:com|org|net|html?|php)\b, ignoring case (which lets a letter
+# here match itself and its capital only: no other character lower-cases to c, h, n, o, p or w)
+_URL = _AnyOf(_Pattern(r"https?://", re.I, needs=("://",)), _Pattern(r"www\.", re.I, needs=("w.", "W.")),
+              _Pattern(r"\S+@\S+\.\w+", re.I, needs=("@",)),
+              _Pattern(r"\w\.(?:com|org|net|html?|php)\b", re.I, needs=tuple("." + c for c in "cChHnNoOpP")))
+# ignoring case, "y" matches only "y" and "Y" (no other character lower-cases to it)
+_COPYRIGHT = _Pattern(r"©|\(c\)\s*\d{4}|\bcopyright\b", re.I, needs=("©", "(", "y", "Y"))
+_SENTENCE_END = _Pattern(SENTENCE_END.pattern, SENTENCE_END.flags, needs=tuple(".!?。！？…"))
+_SENTENCE_INSIDE = _Pattern(r"[.!?。！？…]['\"”’»)\]]*(?:\s|$)", needs=tuple(".!?。！？…"))
+_SEPARATORS = _Pattern(r"\s[|·•»/>›–-]\s|\s\|\s?|\|", needs=tuple("|·•»/>›–-"))
+_DIGIT = _Character(r"\d")
+_PUNCT = _Character(r"[^\w\s]")
+_CURRENCY = _Pattern(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP)\b", needs=("$", "€", "£", "¥", "₹", "₽", "USD", "EUR", "GBP"))
+_DATE_LIKE = _Pattern(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{4}\b")
+_DATE_DIGITS = 3  # every match of _DATE_LIKE has at least this many digits (\d, as _DIGIT counts them)
 
 SHORT_WORDS = 4  # a line of at most this many words is "short" (a menu item, a label, a button)
 PROSE_CHARS = 150
@@ -58,6 +114,9 @@ _IN_PAGE = ("stop_density", "has_stoplist", "removed_before", "dup_in_page", "pr
 _TEXT = tuple(name for name in OWN if name not in _IN_PAGE)
 
 
+_text_row = itemgetter(*_TEXT)  # a dict of features -> its values in the order of _TEXT
+
+
 class _Text(NamedTuple):
     """What a paragraph's text alone says: the columns _TEXT, and counts that page features need."""
 
@@ -72,26 +131,27 @@ def _text(text: str) -> _Text:
     tokens = words(text)
     n = len(tokens)
     chars = len(text)
-    sentences = len(_SENTENCE_INSIDE.findall(text))
+    sentences = _SENTENCE_INSIDE.count(text)
+    digits = _DIGIT.count(text)
     features = {
         "log_chars": math.log1p(chars),
         "log_words": math.log1p(n),
-        "sentence_end": 1.0 if SENTENCE_END.search(text.rstrip()) else 0.0,
+        "sentence_end": 1.0 if _SENTENCE_END.search(text.rstrip()) else 0.0,
         "sentences_per_word": sentences / n if n else 0.0,
         "capital_share": _capital_share(tokens),
-        "digit_share": len(_DIGIT.findall(text)) / chars if chars else 0.0,
-        "punct_share": len(_PUNCT.findall(text)) / chars if chars else 0.0,
+        "digit_share": digits / chars if chars else 0.0,
+        "punct_share": _PUNCT.count(text) / chars if chars else 0.0,
         "bullet": 1.0 if _BULLET.match(text) else 0.0,
         "url": 1.0 if _URL.search(text) else 0.0,
         "copyright": 1.0 if _COPYRIGHT.search(text) else 0.0,
-        "separators": min(len(_SEPARATORS.findall(text)), 10) / 10,
+        "separators": min(_SEPARATORS.count(text), 10) / 10,
         "ends_colon": 1.0 if text.rstrip().endswith((":", "：")) else 0.0,
         "mean_word_len": min(sum(map(len, tokens)) / n, 20) if n else 0.0,
         "currency": 1.0 if _CURRENCY.search(text) else 0.0,
-        "date_like": 1.0 if _DATE_LIKE.search(text) else 0.0,
+        "date_like": 1.0 if digits >= _DATE_DIGITS and _DATE_LIKE.search(text) else 0.0,
         "short": 1.0 if n <= SHORT_WORDS else 0.0,
     }
-    return _Text(tuple(features[name] for name in _TEXT), n, sentences)
+    return _Text(_text_row(features), n, sentences)
 
 
 def _capital_share(tokens: tuple[str, ...]) -> float:
@@ -136,7 +196,8 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     seen = [_text(text) for text in texts]
     table = np.zeros((n, len(OWN)))
     own = {name: k for k, name in enumerate(OWN)}
-    table[:, [own[name] for name in _TEXT]] = [s.row for s in seen]
+    values = np.fromiter(chain.from_iterable(s.row for s in seen), dtype=np.float64, count=n * len(_TEXT))
+    table[:, [own[name] for name in _TEXT]] = values.reshape(n, len(_TEXT))
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=n).astype(float)
     word_counts = np.array([s.words for s in seen], dtype=np.int64)
     page_words = _Words.of(texts)
@@ -177,18 +238,14 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     rows = np.zeros((n, len(NAMES)), dtype=np.float32)
     column = {name: k for k, name in enumerate(NAMES)}
     rows[:, :len(OWN)] = table
-    # outside the page: an empty, removed, short line
-    outside = {name: 1.0 if name in ("removed_before", "short") else -1.0 if name == "stop_density" else 0.0
-               for name in NEIGHBOUR}
+    # the neighbours' columns, the page padded with lines outside it: empty, removed, short
+    reach = max(map(abs, WINDOW))
+    outside = [1.0 if name in ("removed_before", "short") else -1.0 if name == "stop_density" else 0.0
+               for name in NEIGHBOUR]
+    padded = np.array([outside] * reach + [outside] * n + [outside] * reach)
+    padded[reach:reach + n] = table[:, [own[name] for name in NEIGHBOUR]]
     for o in WINDOW:
-        for name in NEIGHBOUR:
-            values = np.full(n, outside[name])
-            src = table[:, own[name]]
-            if o > 0:
-                values[:max(n - o, 0)] = src[o:]
-            else:
-                values[-o:] = src[:n + o]
-            rows[:, column[f"{name}@{o:+d}"]] = values
+        rows[:, [column[f"{name}@{o:+d}"] for name in NEIGHBOUR]] = padded[reach + o:reach + o + n]
     index = np.arange(n)
     # the nearest prose paragraph before and after each paragraph (-1 / n when there is none)
     last_before = np.maximum.accumulate(np.where(prose > 0, index, -1))
@@ -265,7 +322,7 @@ def _prose_vocabulary(page_words: _Words, prose: np.ndarray, word_counts: np.nda
     for i in np.flatnonzero(prose):
         in_prose.update(set(folded[page_words.start[i]:page_words.end[i]]))
     needed = np.repeat(1 + (prose > 0), word_counts).tolist()  # per word: in how many prose paragraphs it must be
-    shared = page_words.count(map(int.__ge__, map(in_prose.__getitem__, folded), needed))
+    shared = page_words.count(map(int.__ge__, map(in_prose.get, folded, repeat(0)), needed))
     return np.where(word_counts > 0, shared / np.maximum(word_counts, 1), 0.0)
 
 
