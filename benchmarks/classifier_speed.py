@@ -25,6 +25,7 @@ from cleaner.document import Document
 from cleaner.features import paragraph_features
 from cleaner.reading import discover, read
 from cleaner.steps import ParagraphClassifier, Step
+from cleaner.steps.classifier import Scores
 
 
 def cpu(run: Callable[[], object], repeat: int) -> float:
@@ -64,10 +65,10 @@ def time_parts(doc: Document, clf: ParagraphClassifier, repeat: int) -> tuple[di
     started = process_time()
     x = paragraph_features(doc)
     seconds = {"features": process_time() - started}
-    seconds["model"] = cpu(lambda: model.second.probability(model.first_stage(x, chars, removed)), repeat)
-    stacked = model.first_stage(x, chars, removed)
-    judged = clf.judged(doc, model.second.probability(stacked))
-    seconds["explanations"] = cpu(lambda: clf.explanations(x[judged], stacked[judged]), repeat)
+    seconds["model"] = cpu(lambda: Scores.of(model, x, chars, removed), repeat)
+    scores = Scores.of(model, x, chars, removed)
+    judged = clf.judged(doc, scores.probability)
+    seconds["explanations"] = cpu(lambda: clf.explanations(scores.rows(judged)), repeat)
     return seconds, len(judged)
 
 

@@ -37,40 +37,48 @@ class TreeModel:
     def _flat(self) -> FlatTrees:
         return flatten(self)
 
-    def _walk(self, x: np.ndarray) -> list[np.ndarray]:
-        """The flat node id (see FlatTrees) per (row, tree) at each depth, root first."""
+    def walk(self, x: np.ndarray) -> np.ndarray:
+        """The flat node id (see FlatTrees) per (depth, row, tree), root first: the rows' paths
+        through the trees, from which the *_of methods read (a caller may keep and slice them)."""
         flat = self._flat
         x = np.ascontiguousarray(x)
         cells, row_start = x.ravel(), np.arange(x.shape[0])[:, None] * x.shape[1]
-        node = np.broadcast_to(flat.roots, (x.shape[0], len(flat.roots)))
-        path = [node]
-        for _ in range(self.depth):
+        path = np.empty((self.depth + 1, x.shape[0], len(flat.roots)), dtype=np.int64)
+        path[0] = flat.roots
+        for depth in range(self.depth):
+            node = path[depth]
             go_right = ~(cells.take(row_start + flat.feature.take(node)) <= flat.threshold.take(node))
-            node = flat.child.take(2 * node + go_right)
-            path.append(node)
+            path[depth + 1] = flat.child.take(2 * node + go_right)
         return path
 
     def log_odds(self, x: np.ndarray) -> np.ndarray:
-        if not len(x):
+        return self.log_odds_of(self.walk(x))
+
+    def log_odds_of(self, path: np.ndarray) -> np.ndarray:
+        if not path.shape[1]:
             return np.zeros(0)
-        return self.base + self._flat.value.take(self._walk(x)[-1]).sum(axis=1)
+        return self.base + self._flat.value.take(path[-1]).sum(axis=1)
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.log_odds(x)))
+        return self.probability_of(self.walk(x))
+
+    def probability_of(self, path: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.log_odds_of(path)))
 
     def contributions(self, x: np.ndarray) -> tuple[np.ndarray, float]:
-        """(rows x features, bias): each feature's share of the log-odds; with the bias they sum to it.
+        """(rows x features, bias): each feature's share of the log-odds; with the bias they sum to it."""
+        return self.contributions_of(self.walk(x))
 
-        The changes are added up depth by depth, then row by row and tree by tree, each to a zero
-        start: in one np.bincount over that order (a leaf that stays put adds 0.0, which changes no sum).
-        """
-        rows, features = x.shape[0], len(self.names)
+    def contributions_of(self, path: np.ndarray) -> tuple[np.ndarray, float]:
+        """contributions, from the rows' paths. The changes are added up depth by depth, then row by
+        row and tree by tree, each to a zero start: in one np.bincount over that order (a leaf that
+        stays put adds 0.0, which changes no sum)."""
+        rows, features = path.shape[1], len(self.names)
         root = self.base + float(self.value[:, 0].sum())
         if not rows:
             return np.zeros((0, features)), root
         flat = self._flat
-        path = self._walk(x)
-        parent, child = np.stack(path[:-1]), np.stack(path[1:])  # (depth, rows, trees)
+        parent, child = path[:-1], path[1:]  # (depth, rows, trees)
         delta = flat.value.take(child) - flat.value.take(parent)
         cell = np.arange(rows)[:, None] * features + flat.feature.take(parent)
         out = np.bincount(cell.ravel(), weights=delta.ravel(), minlength=rows * features)
@@ -128,9 +136,16 @@ class ParagraphModel:
     meta: dict
 
     def first_stage(self, x: np.ndarray, chars: np.ndarray, removed: np.ndarray) -> np.ndarray:
+        return self.stages(x, chars, removed)[0]
+
+    def stages(self, x: np.ndarray, chars: np.ndarray, removed: np.ndarray,
+               second: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The second stage's input, the first stage's paths, and (with `second`) the second's."""
         from .features import context_features
 
-        return np.hstack((x, context_features(self.first.probability(x), chars, removed)))
+        first = self.first.walk(x)
+        stacked = np.hstack((x, context_features(self.first.probability_of(first), chars, removed)))
+        return stacked, first, self.second.walk(stacked) if second else None
 
     def probability(self, x: np.ndarray, chars: np.ndarray, removed: np.ndarray) -> np.ndarray:
         return self.second.probability(self.first_stage(x, chars, removed))

@@ -10,15 +10,37 @@ unlike the devset's (a short note, a page that is all text) keep their text.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..document import Document
 from ..features import paragraph_features
-from ..model import MODEL_PATH, load
+from ..model import MODEL_PATH, ParagraphModel, load
 from ..textstats import is_prose
 from .base import Step
+
+
+@dataclass(frozen=True)
+class Scores:
+    """A page's features, the second stage's input, both stages' paths through their trees
+    (kept: the explanations of the removed paragraphs read them again) and the probabilities."""
+
+    x: np.ndarray
+    stacked: np.ndarray
+    first: np.ndarray  # (depth, rows, trees), see TreeModel.walk
+    second: np.ndarray
+    probability: np.ndarray
+
+    @classmethod
+    def of(cls, model: ParagraphModel, x: np.ndarray, chars: np.ndarray, removed: np.ndarray) -> Scores:
+        stacked, first, second = model.stages(x, chars, removed, second=True)
+        return cls(x, stacked, first, second, model.second.probability_of(second))
+
+    def rows(self, index: list[int]) -> Scores:
+        return Scores(self.x[index], self.stacked[index], self.first[:, index], self.second[:, index],
+                      self.probability[index])
 
 
 class ParagraphClassifier(Step):
@@ -37,35 +59,34 @@ class ParagraphClassifier(Step):
         paragraphs = doc.paragraphs
         if not any(p.removed is None for p in paragraphs):
             return
-        x, stacked, prob = self.scores(doc)
-        judged = self.judged(doc, prob)
+        scores = self.scores(doc)
+        judged = self.judged(doc, scores.probability)
         if not judged:
             return
-        for i, detail in zip(judged, self.explanations(x[judged], stacked[judged]), strict=True):
+        prob = scores.probability
+        for i, detail in zip(judged, self.explanations(scores.rows(judged)), strict=True):
             self.mark(doc, paragraphs[i], f"classified as boilerplate (p={prob[i]:.2f} < {self.threshold:.2f})",
                       "classifier", detail, p_content=round(float(prob[i]), 3))
 
-    def scores(self, doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each paragraph's own features, those with the first stage's view of it, and its content probability."""
-        x = paragraph_features(doc)
+    def scores(self, doc: Document) -> Scores:
         chars = np.array([len(p.text) for p in doc.paragraphs], dtype=float)
         removed = np.array([p.removed is not None for p in doc.paragraphs])
-        stacked = self.model.first_stage(x, chars, removed)
-        return x, stacked, self.model.second.probability(stacked)
+        return Scores.of(self.model, paragraph_features(doc), chars, removed)
 
     def judged(self, doc: Document, prob: np.ndarray) -> list[int]:
         """The paragraphs to remove: still kept, improbable, and not running prose unless very improbable."""
-        return [i for i, p in enumerate(doc.paragraphs) if p.removed is None and prob[i] < self.threshold
-                and (prob[i] < self.prose_threshold or not is_prose(p.text, doc.lang))]
+        return [i for i, (p, content) in enumerate(zip(doc.paragraphs, prob.tolist(), strict=True))
+                if p.removed is None and content < self.threshold
+                and (content < self.prose_threshold or not is_prose(p.text, doc.lang))]
 
-    def explanations(self, x: np.ndarray, stacked: np.ndarray) -> list[str]:
+    def explanations(self, scores: Scores) -> list[str]:
         """For each row, the features that pushed it towards boilerplate: its own, then its context."""
-        own, _ = self.model.first.contributions(x)
-        context, _ = self.model.second.contributions(stacked)
+        own, _ = self.model.first.contributions_of(scores.first)
+        context, _ = self.model.second.contributions_of(scores.second)
         second = self.model.second.names
         context[:, second.index("p")] = 0.0  # the first stage's score: explained by its own features instead
-        own_parts = _against(self.model.first.names, x, own, self.top)
-        context_parts = _against(second, stacked, context, 2)
+        own_parts = _against(self.model.first.names, scores.x, own, self.top)
+        context_parts = _against(second, scores.stacked, context, 2)
         return [f"own: {mine}; context: {theirs}" if theirs else f"own: {mine}"
                 for mine, theirs in zip(own_parts, context_parts, strict=True)]
 
