@@ -25,6 +25,11 @@ from .document import Document
 from .textstats import MEMO_SIZE, SENTENCE_END, normalize, stopwords, words
 
 
+def _finder(strings: tuple[str, ...]) -> re.Pattern | None:
+    """A pattern that finds any of `strings`; None when there are none (anything may match)."""
+    return re.compile("|".join(map(re.escape, strings))) if strings else None
+
+
 class _Pattern:
     """A regular expression, and strings of which every text it matches contains one (`needs`).
 
@@ -35,16 +40,18 @@ class _Pattern:
 
     def __init__(self, pattern: str, flags: int = 0, needs: tuple[str, ...] = ()):
         self.regex = re.compile(pattern, flags)
-        self.needs = re.compile("|".join(map(re.escape, needs))) if needs else None
-
-    def may_match(self, text: str) -> bool:
-        return self.needs is None or self.needs.search(text) is not None
+        self.needs = needs
+        self._needed = _finder(needs)
 
     def search(self, text: str) -> bool:
-        return self.may_match(text) and self.regex.search(text) is not None
+        if self._needed is not None and self._needed.search(text) is None:
+            return False
+        return self.regex.search(text) is not None
 
     def count(self, text: str) -> int:
-        return len(self.regex.findall(text)) if self.may_match(text) else 0
+        if self._needed is not None and self._needed.search(text) is None:
+            return 0
+        return len(self.regex.findall(text))
 
 
 class _AnyOf:
@@ -53,9 +60,16 @@ class _AnyOf:
 
     def __init__(self, *alternatives: _Pattern):
         self.alternatives = alternatives
+        every_one_needs = all(alternative.needs for alternative in alternatives)
+        self._needed = _finder(tuple(s for a in alternatives for s in a.needs)) if every_one_needs else None
 
     def search(self, text: str) -> bool:
-        return any(alternative.search(text) for alternative in self.alternatives)
+        if self._needed is not None and self._needed.search(text) is None:
+            return False
+        for alternative in self.alternatives:
+            if alternative.search(text):
+                return True
+        return False
 
 
 class _Character:
@@ -78,8 +92,9 @@ _BULLET = re.compile(r"^\s*(?:[*+•·▪►◦‣>]|-(?!\d)|\d{1,3}[.)]\s)")
 _URL = _AnyOf(_Pattern(r"https?://", re.I, needs=("://",)), _Pattern(r"www\.", re.I, needs=("w.", "W.")),
               _Pattern(r"\S+@\S+\.\w+", re.I, needs=("@",)),
               _Pattern(r"\w\.(?:com|org|net|html?|php)\b", re.I, needs=tuple("." + c for c in "cChHnNoOpP")))
-# ignoring case, "y" matches only "y" and "Y" (no other character lower-cases to it)
-_COPYRIGHT = _Pattern(r"©|\(c\)\s*\d{4}|\bcopyright\b", re.I, needs=("©", "(", "y", "Y"))
+# ©|\(c\)\s*\d{4}|\bcopyright\b, ignoring case (c, r and y match only themselves and their capitals)
+_COPYRIGHT = _AnyOf(_Pattern(r"©", re.I, needs=("©",)), _Pattern(r"\(c\)\s*\d{4}", re.I, needs=("(c)", "(C)")),
+                    _Pattern(r"\bcopyright\b", re.I, needs=("yr", "yR", "Yr", "YR")))
 _SENTENCE_END = _Pattern(SENTENCE_END.pattern, SENTENCE_END.flags, needs=tuple(".!?。！？…"))
 _SENTENCE_INSIDE = _Pattern(r"[.!?。！？…]['\"”’»)\]]*(?:\s|$)", needs=tuple(".!?。！？…"))
 _SEPARATORS = _Pattern(r"\s[|·•»/>›–-]\s|\s\|\s?|\|", needs=tuple("|·•»/>›–-"))
@@ -154,11 +169,16 @@ def _text(text: str) -> _Text:
     return _Text(_text_row(features), n, sentences)
 
 
+_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_NOT_CAPITALS = bytes(c for c in range(128) if not chr(c).isupper())
+
+
 def _capital_share(tokens: tuple[str, ...]) -> float:
     """Of the words that begin with a letter that has case, the share that begin with a capital."""
     firsts = "".join([w[0] for w in tokens])
     if firsts.isascii():  # an ASCII character has case exactly when it is a letter
-        cased, capitals = sum(map(str.isalpha, firsts)), sum(map(str.isupper, firsts))
+        ascii_firsts = firsts.encode("ascii")
+        cased, capitals = len(ascii_firsts.translate(None, _NOT_LETTERS)), len(ascii_firsts.translate(None, _NOT_CAPITALS))
     else:
         having_case = [c for c in firsts if c.lower() != c.upper()]
         cased, capitals = len(having_case), sum(map(str.isupper, having_case))
