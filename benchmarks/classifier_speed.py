@@ -24,6 +24,7 @@ from cleaner.chain import run_steps, split
 from cleaner.document import Document
 from cleaner.features import paragraph_features
 from cleaner.reading import discover, read
+from cleaner.runner import _quiet_collector
 from cleaner.steps import ParagraphClassifier, Step
 from cleaner.steps.classifier import Scores
 
@@ -85,6 +86,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of the model and explanations per page")
     args = parser.parse_args()
 
+    _quiet_collector()  # the garbage collector as a corpus run sets it (else its full collections land anywhere)
     steps, _ = split(Cleaner().steps)
     at = next(i for i, step in enumerate(steps) if isinstance(step, ParagraphClassifier))
     before, clf = steps[:at], steps[at]

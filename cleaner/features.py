@@ -136,7 +136,7 @@ class _Text(NamedTuple):
     """What a paragraph's text alone says: the columns _TEXT, and counts that page features need."""
 
     row: tuple[float, ...]
-    words: int
+    folded: tuple[str, ...]  # its words, case-folded
     sentences: int
 
 
@@ -166,7 +166,7 @@ def _text(text: str) -> _Text:
         "date_like": 1.0 if digits >= _DATE_DIGITS and _DATE_LIKE.search(text) else 0.0,
         "short": 1.0 if n <= SHORT_WORDS else 0.0,
     }
-    return _Text(_text_row(features), n, sentences)
+    return _Text(_text_row(features), tuple(map(str.casefold, tokens)), sentences)
 
 
 _NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
@@ -193,17 +193,21 @@ class _Words(NamedTuple):
     end: np.ndarray
 
     @classmethod
-    def of(cls, texts: list[str]) -> _Words:
-        tokens = [words(text) for text in texts]
-        end = np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
+    def of(cls, seen: list[_Text]) -> _Words:
+        folded = [s.folded for s in seen]
+        end = np.cumsum(np.fromiter(map(len, folded), dtype=np.int64, count=len(folded)))
         start = np.concatenate(([0], end[:-1]))
-        return cls(list(map(str.casefold, chain.from_iterable(tokens))), start, end)
+        return cls(list(chain.from_iterable(folded)), start, end)
 
     def count(self, found: Iterable[bool]) -> np.ndarray:
         """Per paragraph, how many of its words `found` (one flag per word, in order) says yes to."""
-        flags = np.fromiter(found, dtype=np.int64, count=len(self.folded))
-        running = np.concatenate(([0], np.cumsum(flags)))
+        return self.total(np.fromiter(found, dtype=np.int64, count=len(self.folded)))
+
+    def total(self, per_word: np.ndarray) -> np.ndarray:
+        """Per paragraph, the sum of `per_word` (integers, one per word in order) over its words."""
+        running = np.concatenate(([0], np.cumsum(per_word)))
         return running[self.end] - running[self.start]
+
 
 
 def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
@@ -219,8 +223,8 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     values = np.fromiter(chain.from_iterable(s.row for s in seen), dtype=np.float64, count=n * len(_TEXT))
     table[:, [own[name] for name in _TEXT]] = values.reshape(n, len(_TEXT))
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=n).astype(float)
-    word_counts = np.array([s.words for s in seen], dtype=np.int64)
-    page_words = _Words.of(texts)
+    page_words = _Words.of(seen)
+    word_counts = page_words.end - page_words.start
     stop = stopwords(doc.lang) if use_stopwords else frozenset()
     stop_words = page_words.count(map(stop.__contains__, page_words.folded)) if stop else None
     if stop_words is not None and _fits(stop_words, word_counts):
@@ -318,7 +322,7 @@ def stoplist_fits(doc: Document, min_density: float = 0.05, min_words: int = 10)
     Running text in a language whose stop list it is has well over 5% stop words.
     """
     stop = stopwords(doc.lang)
-    page_words = _Words.of([p.text for p in doc.paragraphs])
+    page_words = _Words.of([_text(p.text) for p in doc.paragraphs])
     word_counts = page_words.end - page_words.start
     return _fits(page_words.count(map(stop.__contains__, page_words.folded)), word_counts, min_density, min_words)
 
@@ -341,8 +345,9 @@ def _prose_vocabulary(page_words: _Words, prose: np.ndarray, word_counts: np.nda
     in_prose = Counter()  # word -> how many prose paragraphs have it
     for i in np.flatnonzero(prose):
         in_prose.update(set(folded[page_words.start[i]:page_words.end[i]]))
-    needed = np.repeat(1 + (prose > 0), word_counts).tolist()  # per word: in how many prose paragraphs it must be
-    shared = page_words.count(map(int.__ge__, map(in_prose.get, folded, repeat(0)), needed))
+    needed = np.repeat(1 + (prose > 0), word_counts)  # per word: in how many prose paragraphs it must be
+    found = np.fromiter(map(in_prose.get, folded, repeat(0)), dtype=np.int64, count=len(folded))
+    shared = page_words.total(found >= needed)
     return np.where(word_counts > 0, shared / np.maximum(word_counts, 1), 0.0)
 
 
