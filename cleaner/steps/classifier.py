@@ -92,9 +92,19 @@ class ParagraphClassifier(Step):
 
 
 def _against(names: tuple[str, ...], values: np.ndarray, contrib: np.ndarray, top: int) -> list[str]:
-    """Per row, the features that pushed the score towards boilerplate the most: name=value (contribution)."""
+    """Per row, the features that pushed the score towards boilerplate the most: name=value (contribution).
+
+    The `top` most negative contributions of each row, the negative ones only, formatted in one
+    pass over the page's rows and then joined row by row.
+    """
     order = np.argsort(contrib, axis=1)[:, :top]
-    shown = np.take_along_axis(values, order, axis=1).tolist()
-    pushed = np.take_along_axis(contrib, order, axis=1).tolist()
-    return [", ".join(f"{names[f]}={v:.2f} ({c:+.2f})" for f, v, c in zip(fs, vs, cs, strict=True) if c < 0)
-            for fs, vs, cs in zip(order.tolist(), shown, pushed, strict=True)]
+    pushed = np.take_along_axis(contrib, order, axis=1)
+    shown = np.take_along_axis(values, order, axis=1)
+    against = pushed < 0  # in each row, a run from its start: the order is ascending
+    items = [f"{names[f]}={v:.2f} ({c:+.2f})"
+             for f, v, c in zip(order[against].tolist(), shown[against].tolist(), pushed[against].tolist(), strict=True)]
+    out, start = [], 0
+    for count in against.sum(axis=1).tolist():
+        out.append(", ".join(items[start:start + count]))
+        start += count
+    return out
