@@ -127,8 +127,6 @@ _CAP = 12  # distances in paragraphs are capped here
 # the OWN features that depend on the page or its language, not on the paragraph's text alone
 _IN_PAGE = ("stop_density", "has_stoplist", "removed_before", "dup_in_page", "prose", "prose_vocab")
 _TEXT = tuple(name for name in OWN if name not in _IN_PAGE)
-
-
 _text_row = itemgetter(*_TEXT)  # a dict of features -> its values in the order of _TEXT
 
 
@@ -207,7 +205,6 @@ class _Words(NamedTuple):
         """Per paragraph, the sum of `per_word` (integers, one per word in order) over its words."""
         running = np.concatenate(([0], np.cumsum(per_word)))
         return running[self.end] - running[self.start]
-
 
 
 def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
