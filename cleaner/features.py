@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
@@ -128,13 +129,14 @@ _CAP = 12  # distances in paragraphs are capped here
 _IN_PAGE = ("stop_density", "has_stoplist", "removed_before", "dup_in_page", "prose", "prose_vocab")
 _TEXT = tuple(name for name in OWN if name not in _IN_PAGE)
 _text_row = itemgetter(*_TEXT)  # a dict of features -> its values in the order of _TEXT
+_ROW = struct.Struct(f"{len(_TEXT)}d")  # those values as the bytes of a float64 row: 8 bytes each in the memo
 
 
 class _Text(NamedTuple):
     """What a paragraph's text alone says: the columns _TEXT, and counts that page features need."""
 
-    row: tuple[float, ...]
-    folded: tuple[str, ...]  # its words, case-folded
+    row: bytes  # the values of _TEXT, packed by _ROW
+    folded: tuple[str, ...]  # its words, case-folded (the word itself where that changes nothing: shared with words())
     sentences: int
 
 
@@ -164,7 +166,8 @@ def _text(text: str) -> _Text:
         "date_like": 1.0 if digits >= _DATE_DIGITS and _DATE_LIKE.search(text) else 0.0,
         "short": 1.0 if n <= SHORT_WORDS else 0.0,
     }
-    return _Text(_text_row(features), tuple(map(str.casefold, tokens)), sentences)
+    folded = tuple(w if w == (f := w.casefold()) else f for w in tokens)
+    return _Text(_ROW.pack(*_text_row(features)), folded, sentences)
 
 
 _NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
@@ -217,7 +220,7 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     seen = [_text(text) for text in texts]
     table = np.zeros((n, len(OWN)))
     own = {name: k for k, name in enumerate(OWN)}
-    values = np.fromiter(chain.from_iterable(s.row for s in seen), dtype=np.float64, count=n * len(_TEXT))
+    values = np.frombuffer(b"".join([s.row for s in seen]), dtype=np.float64)
     table[:, [own[name] for name in _TEXT]] = values.reshape(n, len(_TEXT))
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=n).astype(float)
     page_words = _Words.of(seen)
