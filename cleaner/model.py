@@ -37,48 +37,47 @@ class TreeModel:
     def _flat(self) -> FlatTrees:
         return flatten(self)
 
-    def walk(self, x: np.ndarray) -> np.ndarray:
-        """The flat node id (see FlatTrees) per (depth, row, tree), root first: the rows' paths
-        through the trees, from which the *_of methods read (a caller may keep and slice them)."""
+    def leaves(self, x: np.ndarray) -> np.ndarray:
+        """The flat node id (see FlatTrees) per (row, tree) where each row's walk ends: what the
+        *_of methods read (a caller may keep and slice them: the path there is known from the end)."""
         flat = self._flat
         x = np.ascontiguousarray(x)
         cells, row_start = x.ravel(), np.arange(x.shape[0])[:, None] * x.shape[1]
-        path = np.empty((self.depth + 1, x.shape[0], len(flat.roots)), dtype=np.int64)
-        path[0] = flat.roots
-        for depth in range(self.depth):
-            node = path[depth]
+        node = np.broadcast_to(flat.roots, (x.shape[0], len(flat.roots)))
+        for _ in range(self.depth):
             go_right = ~(cells.take(row_start + flat.feature.take(node)) <= flat.threshold.take(node))
-            path[depth + 1] = flat.child.take(2 * node + go_right)
-        return path
+            node = flat.child.take(2 * node + go_right)
+        return node
 
     def log_odds(self, x: np.ndarray) -> np.ndarray:
-        return self.log_odds_of(self.walk(x))
+        return self.log_odds_of(self.leaves(x))
 
-    def log_odds_of(self, path: np.ndarray) -> np.ndarray:
-        if not path.shape[1]:
+    def log_odds_of(self, leaves: np.ndarray) -> np.ndarray:
+        if not len(leaves):
             return np.zeros(0)
-        return self.base + self._flat.value.take(path[-1]).sum(axis=1)
+        return self.base + self._flat.value.take(leaves).sum(axis=1)
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        return self.probability_of(self.walk(x))
+        return self.probability_of(self.leaves(x))
 
-    def probability_of(self, path: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.log_odds_of(path)))
+    def probability_of(self, leaves: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.log_odds_of(leaves)))
 
     def contributions(self, x: np.ndarray) -> tuple[np.ndarray, float]:
         """(rows x features, bias): each feature's share of the log-odds; with the bias they sum to it."""
-        return self.contributions_of(self.walk(x))
+        return self.contributions_of(self.leaves(x))
 
-    def contributions_of(self, path: np.ndarray) -> tuple[np.ndarray, float]:
-        """contributions, from the rows' paths. The changes are added up depth by depth, then row by
-        row and tree by tree, each to a zero start: in one np.bincount over that order (a leaf that
-        stays put adds 0.0, which changes no sum)."""
-        rows, features = path.shape[1], len(self.names)
+    def contributions_of(self, leaves: np.ndarray) -> tuple[np.ndarray, float]:
+        """contributions, from where the rows' walks end. The changes are added up depth by depth,
+        then row by row and tree by tree, each to a zero start: in one np.bincount over that order
+        (a leaf that stays put adds 0.0, which changes no sum)."""
+        rows, features = len(leaves), len(self.names)
         root = self.base + float(self.value[:, 0].sum())
         if not rows:
             return np.zeros((0, features)), root
         flat = self._flat
-        parent, child = path[:-1], path[1:]  # (depth, rows, trees)
+        path = flat.on_the_way[:, leaves]  # (depth + 1, rows, trees): the walk's node at each level
+        parent, child = path[:-1], path[1:]
         delta = flat.value.take(child) - flat.value.take(parent)
         cell = np.arange(rows)[:, None] * features + flat.feature.take(parent)
         out = np.bincount(cell.ravel(), weights=delta.ravel(), minlength=rows * features)
@@ -98,6 +97,7 @@ class FlatTrees:
     child: np.ndarray  # (2 * trees * nodes,): the left child at 2 * node, the right one at 2 * node + 1
     value: np.ndarray  # (trees * nodes,)
     roots: np.ndarray  # (trees,)
+    on_the_way: np.ndarray  # (depth + 1, trees * nodes): for a walk ending at a node, its node at each level
 
 
 def flatten(model: TreeModel) -> FlatTrees:
@@ -108,7 +108,31 @@ def flatten(model: TreeModel) -> FlatTrees:
     left, right = np.where(leaf, itself, model.left + start), np.where(leaf, itself, model.right + start)
     return FlatTrees(feature=np.where(leaf, 0, model.feature).ravel(), threshold=model.threshold.ravel(),
                      child=np.stack((left.ravel(), right.ravel()), axis=1).ravel(), value=model.value.ravel(),
-                     roots=start.ravel())
+                     roots=start.ravel(), on_the_way=_on_the_way(left.ravel(), right.ravel(), model.depth))
+
+
+def _on_the_way(left: np.ndarray, right: np.ndarray, depth: int) -> np.ndarray:
+    """For each node as the end of a walk of `depth` levels (see TreeModel.leaves), the node the walk
+    was at on each level: its ancestor at that depth, then itself once reached (a leaf stays put)."""
+    size = len(left)
+    node = np.arange(size)
+    parent = node.copy()  # a root (and a padding node, which no walk reaches) is its own parent
+    inner = left != node
+    parent[left[inner]] = node[inner]
+    parent[right[inner]] = node[inner]
+    level = np.zeros(size, dtype=np.int64)  # how deep each node is
+    up = node
+    while (going := parent[up] != up).any():
+        level += going
+        up = parent[up]
+    out = np.empty((depth + 1, size), dtype=np.int64)
+    for d in range(depth + 1):
+        at, climbs = node, np.maximum(level - d, 0)
+        for _ in range(int(climbs.max(initial=0))):
+            at = np.where(climbs > 0, parent[at], at)
+            climbs = climbs - 1
+        out[d] = at
+    return out
 
 
 def from_dict(data: dict) -> TreeModel:
@@ -140,12 +164,12 @@ class ParagraphModel:
 
     def stages(self, x: np.ndarray, chars: np.ndarray, removed: np.ndarray,
                second: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """The second stage's input, the first stage's paths, and (with `second`) the second's."""
+        """The second stage's input, where the first stage's walks end, and (with `second`) the second's."""
         from .features import context_features
 
-        first = self.first.walk(x)
+        first = self.first.leaves(x)
         stacked = np.hstack((x, context_features(self.first.probability_of(first), chars, removed)))
-        return stacked, first, self.second.walk(stacked) if second else None
+        return stacked, first, self.second.leaves(stacked) if second else None
 
     def probability(self, x: np.ndarray, chars: np.ndarray, removed: np.ndarray) -> np.ndarray:
         return self.second.probability(self.first_stage(x, chars, removed))

@@ -24,12 +24,12 @@ from .base import Step
 
 @dataclass(frozen=True)
 class Scores:
-    """A page's features, the second stage's input, both stages' paths through their trees
-    (kept: the explanations of the removed paragraphs read them again) and the probabilities."""
+    """A page's features, the second stage's input, where both stages' walks through their trees
+    end (kept: the explanations of the removed paragraphs read them again) and the probabilities."""
 
     x: np.ndarray
     stacked: np.ndarray
-    first: np.ndarray  # (depth, rows, trees), see TreeModel.walk
+    first: np.ndarray  # (rows, trees), see TreeModel.leaves
     second: np.ndarray
     probability: np.ndarray
 
@@ -39,7 +39,7 @@ class Scores:
         return cls(x, stacked, first, second, model.second.probability_of(second))
 
     def rows(self, index: list[int]) -> Scores:
-        return Scores(self.x[index], self.stacked[index], self.first[:, index], self.second[:, index],
+        return Scores(self.x[index], self.stacked[index], self.first[index], self.second[index],
                       self.probability[index])
 
 
