@@ -76,10 +76,8 @@ class TreeModel:
         if not rows:
             return np.zeros((0, features)), root
         flat = self._flat
-        path = flat.on_the_way[:, leaves]  # (depth + 1, rows, trees): the walk's node at each level
-        parent, child = path[:-1], path[1:]
-        delta = flat.value.take(child) - flat.value.take(parent)
-        cell = np.arange(rows)[:, None] * features + flat.feature.take(parent)
+        delta = flat.credit.take(leaves, axis=1)  # (depth, rows, trees)
+        cell = np.arange(rows)[:, None] * features + flat.credited.take(leaves, axis=1)
         out = np.bincount(cell.ravel(), weights=delta.ravel(), minlength=rows * features)
         return out.reshape(rows, features), root
 
@@ -97,7 +95,10 @@ class FlatTrees:
     child: np.ndarray  # (2 * trees * nodes,): the left child at 2 * node, the right one at 2 * node + 1
     value: np.ndarray  # (trees * nodes,)
     roots: np.ndarray  # (trees,)
-    on_the_way: np.ndarray  # (depth + 1, trees * nodes): for a walk ending at a node, its node at each level
+    # for a walk ending at a node, at each level (depth, trees * nodes): the feature its split credits
+    # and the change of the node value it credits (0.0 once at a leaf, which stays put)
+    credited: np.ndarray
+    credit: np.ndarray
 
 
 def flatten(model: TreeModel) -> FlatTrees:
@@ -106,9 +107,11 @@ def flatten(model: TreeModel) -> FlatTrees:
     leaf = model.feature < 0
     itself = start + np.arange(nodes)
     left, right = np.where(leaf, itself, model.left + start), np.where(leaf, itself, model.right + start)
-    return FlatTrees(feature=np.where(leaf, 0, model.feature).ravel(), threshold=model.threshold.ravel(),
-                     child=np.stack((left.ravel(), right.ravel()), axis=1).ravel(), value=model.value.ravel(),
-                     roots=start.ravel(), on_the_way=_on_the_way(left.ravel(), right.ravel(), model.depth))
+    feature, value = np.where(leaf, 0, model.feature).ravel(), model.value.ravel()
+    path = _on_the_way(left.ravel(), right.ravel(), model.depth)
+    return FlatTrees(feature=feature, threshold=model.threshold.ravel(),
+                     child=np.stack((left.ravel(), right.ravel()), axis=1).ravel(), value=value,
+                     roots=start.ravel(), credited=feature[path[:-1]], credit=value[path[1:]] - value[path[:-1]])
 
 
 def _on_the_way(left: np.ndarray, right: np.ndarray, depth: int) -> np.ndarray:
