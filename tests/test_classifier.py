@@ -135,3 +135,30 @@ def test_the_content_step_stands_in_for_the_classifier_and_follows_it_only_when_
     assert has_content(classifier=False)
     assert has_content(content_with_classifier=True)
     assert not has_content(classifier=False, content=False)
+
+
+def test_patterns_searched_by_parts_find_what_the_whole_patterns_find():
+    """The feature patterns skip texts without what a match needs, and the URL and copyright ones are
+    searched as their alternatives: on texts made of the characters they care about, nothing changes."""
+    import random
+    import re
+
+    from cleaner import features
+
+    whole = {
+        "url": (features._URL, re.compile(r"https?://|www\.|\S+@\S+\.\w+|\w\.(?:com|org|net|html?|php)\b", re.I)),
+        "copyright": (features._COPYRIGHT, re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b", re.I)),
+        "currency": (features._CURRENCY, re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP)\b")),
+    }
+    counted = {"separators": (features._SEPARATORS, re.compile(r"\s[|·•»/>›–-]\s|\s\|\s?|\|")),
+               "sentences": (features._SENTENCE_INSIDE, re.compile(r"[.!?。！？…]['\"”’»)\]]*(?:\s|$)")),
+               "digits": (features._DIGIT, re.compile(r"\d")), "punctuation": (features._PUNCT, re.compile(r"[^\w\s]"))}
+    pieces = list("aAcCoOpPyYrRwWhHıİſK0٣ .!?。…'”»)|·•/>›–-:@$€£_\t\u00a0©(") + [
+        "USD", "EUR", "www.", "WWW.", "http://", "copyright", "COPYRİGHT", "(c) 2020", "x.COM", "a@b.co", " | "]
+    rng = random.Random(0)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        for name, (ours, plain) in whole.items():
+            assert ours.search(text) == bool(plain.search(text)), (name, text)
+        for name, (ours, plain) in counted.items():
+            assert ours.count(text) == len(plain.findall(text)), (name, text)
