@@ -105,7 +105,7 @@ def _clean_one(raw: Raw | Failure, seconds: Counter) -> Document | Failure:
             run_steps(_local_steps, item, seconds)
         return item
     except Exception as exc:  # one bad document must not stop the run
-        return Failure(raw.id, f"{type(exc).__name__}: {exc}", raw.output)
+        return Failure(raw.id, f"{type(exc).__name__}: {exc}", raw.output, raw.origin)
 
 
 class SidePaths(NamedTuple):
@@ -295,13 +295,13 @@ def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, aud
     manifest = AtomicWriter(manifest_path, tmp_dir) if manifest_path else None
     try:
         for item in items:
-            lines = ""
+            lines, output = "", ""
             if isinstance(item, Document):
                 run_steps(tail, item, summary.step_seconds)
                 clock = time.process_time()
                 finish(item)
                 if item.removed is None:
-                    writer.write(item)
+                    output = writer.write(item)
                 else:
                     writer.drop(item)
                 lines = audit_lines(item)
@@ -312,7 +312,7 @@ def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, aud
                 audit.write(lines)
             summary.add(item)
             if manifest:
-                manifest.write(json_line(manifest_entry(item, getattr(item, "output", ""))))
+                manifest.write(json_line(manifest_entry(item, output)))
             summary.step_seconds["write"] += time.process_time() - clock
     except BaseException:
         for f in (audit, manifest, writer):

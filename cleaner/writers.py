@@ -1,7 +1,9 @@
 """Where clean documents go: mirrored .txt files, one JSON lines file (or stdout), or Parquet.
 
-A writer receives the documents of pass 2 in input order; every file it makes appears whole
-on `commit()` or not at all (the temporary files live in the run's state folder).
+A writer receives the documents of pass 2 in input order and says where each one went (the
+manifest's "output": a file of the folder, or `out.jsonl:LINE`, `out.parquet:ROW`, `-:LINE`);
+every file it makes appears whole on `commit()` or not at all (the temporary files live in the
+run's state folder).
 """
 
 from __future__ import annotations
@@ -61,8 +63,9 @@ class FolderWriter:
     def __init__(self, folder: Path, tmp_dir: Path | None = None):
         self.folder, self.tmp_dir = Path(folder), tmp_dir
 
-    def write(self, doc: Document) -> None:
+    def write(self, doc: Document) -> str:
         write_text(self.folder / doc.output, doc.clean_text() + "\n", self.tmp_dir)
+        return doc.output
 
     def drop(self, item: Document | Failure) -> None:
         if item.output.endswith(".txt"):
@@ -79,15 +82,17 @@ class JsonlWriter:
     """One JSON object per written document, to a file (atomically) or to standard output."""
 
     def __init__(self, path: Path | str, options: Options, tmp_dir: Path | None = None):
-        self.options = options
+        self.options, self.name, self.lines = options, Path(path).name, 0
         self.file = None if str(path) == STDOUT else AtomicWriter(Path(path), tmp_dir)
 
-    def write(self, doc: Document) -> None:
+    def write(self, doc: Document) -> str:
         line = dumps(record_of(doc, self.options))
         if self.file is None:
             sys.stdout.write(line)
         else:
             self.file.write(line)
+        self.lines += 1
+        return f"{self.name}:{self.lines}"
 
     def drop(self, item: Document | Failure) -> None:
         pass
@@ -113,7 +118,7 @@ class ParquetWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        self.pa, self.options, self.rows = pa, options, []
+        self.pa, self.options, self.rows, self.name, self.written = pa, options, [], Path(path).name, 0
         self.schema = pa.schema([
             ("id", pa.string()), ("text", pa.string()), ("url", pa.string()), ("lang", pa.string()),
             ("lang_confidence", pa.float64()), ("paragraphs_kept", pa.int64()), ("paragraphs_removed", pa.int64()),
@@ -122,7 +127,7 @@ class ParquetWriter:
         self.file = AtomicWriter(Path(path), tmp_dir, binary=True)
         self.writer = pq.ParquetWriter(self.file.handle, self.schema)
 
-    def write(self, doc: Document) -> None:
+    def write(self, doc: Document) -> str:
         counts = removal_counts(doc)
         # the id column is the manifest's id; an input id that could not be one (null, a list) stays in fields
         id_field = self.options.id_field
@@ -137,6 +142,8 @@ class ParquetWriter:
         })
         if len(self.rows) >= self.BATCH:
             self._flush()
+        self.written += 1
+        return f"{self.name}:{self.written}"
 
     def _flush(self) -> None:
         if self.rows:
