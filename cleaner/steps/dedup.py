@@ -146,6 +146,7 @@ class NearDuplicateParagraphs(CorpusStep):
     """
 
     name = "dedup"
+    reads = ("minhash",)
 
     def __init__(self, threshold: float = 0.8, num_perm: int = 128, shingle_words: int = 5,
                  min_words: int = 8, keep: str = "first", boilerplate_docs: int = 20,
