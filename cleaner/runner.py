@@ -59,12 +59,13 @@ _options = Options()
 _started_with: Options | None = None
 
 
-def _start_worker(options: Options, parent: int | None = None) -> None:
+def _start_worker(options: Options, parent: int | None = None, steps: list[Step] | None = None) -> None:
+    """Build the chain (or take `steps`, built for `options`) unless this process has it already."""
     global _local_steps, _reads, _options, _started_with
     if parent is not None:
         _die_with(parent)
-    if _started_with != options:  # a forked worker has what its parent built for the same options
-        _local_steps, tail = split(build_steps(options))
+    if steps is not None or _started_with != options:  # a forked worker has what its parent built
+        _local_steps, tail = split(steps or build_steps(options))
         _reads = reads_of(tail)
         _options = _started_with = options
     if parent is not None:  # a pool worker: what it has built (models, rules) lives as long as it does
@@ -190,7 +191,8 @@ def clean_corpus(
     if output_kind(output) == "folder":
         Path(output).mkdir(parents=True, exist_ok=True)
     options = options.with_(dedup_index=options.dedup_index or default_index)
-    tail = split(build_steps(options))[1]
+    steps = build_steps(options)
+    tail = split(steps)[1]
     corpus_steps = [s for s in tail if isinstance(s, CorpusStep)]
     summary = Summary()
     # standard output has no folder to keep state in: a temporary one (removed even on error) serves
@@ -202,7 +204,7 @@ def clean_corpus(
                          resume and state_folder is not None)
         for step in corpus_steps:
             step.load_state(state.snapshot(step.name, step.state_path()))
-        with Workers(options if engine == "local" else None, workers) as processes:
+        with Workers(options if engine == "local" else None, workers, steps) as processes:
             if engine == "dask":
                 from .dask_engine import dask_pass_one
 
@@ -244,12 +246,13 @@ class Workers:
 
     AHEAD = 3  # calls submitted per worker beyond the one whose result is awaited
 
-    def __init__(self, options: Options | None, count: int | None):
-        """`options`: what the workers clean with (None: they only render pass 2, in this process)."""
+    def __init__(self, options: Options | None, count: int | None, steps: list[Step] | None = None):
+        """`options`: what the workers clean with (None: they only render pass 2, in this process);
+        `steps`: the chain built for them, whose per-document steps the workers use."""
         self.count = max(1, count or os.cpu_count() or 1) if options else 1
         self.pool = None
         if options:
-            _start_worker(options)  # built once, here: forked workers share it
+            _start_worker(options, steps=steps)  # built once, here: forked workers share it
         if self.count > 1:
             profiles()  # the language model too, which the steps load on first use
             self.pool = ProcessPoolExecutor(self.count, initializer=_start_worker, initargs=(options, os.getpid()))
