@@ -3,12 +3,17 @@
 Pass 1 streams the inputs as batches of raw documents (a batch never exceeds `BATCH_DOCS`
 documents or `BATCH_BYTES` bytes, and only a few are in flight), decodes, extracts and runs the
 per-document steps in a pool (results come back in input order, whatever the number of
-workers); the driver observes every document for the corpus steps (the near-duplicate step
-notes each paragraph's cluster then) and saves each batch's results as a chunk in the run's
-state folder. Pass 2 replays the chunks: corpus steps apply,
-documents are written. Memory stays bounded by the corpus steps' own state, not by the corpus;
-a killed run resumes from its saved chunks (see resume.py): they are observed again, so the
-corpus steps' state is rebuilt in the same order as in an uninterrupted run.
+workers). A worker returns a batch as a chunk of pickled documents and their sketches (what
+the corpus steps read, see sketch.py); the driver saves the chunk in the run's state folder,
+observes the sketches for the corpus steps (the near-duplicate step notes each paragraph's
+cluster then) and saves them too. Pass 2 goes through the chunks in order: the driver lets the
+corpus steps apply to the sketches (the only order-dependent decisions), a worker carries
+their marks over to the chunk's documents and renders outputs, audit and manifest lines, and
+the driver writes those in order. So the driver, the one process that cannot be multiplied,
+never handles whole documents. Memory stays bounded by the corpus steps' own state, not by
+the corpus; a killed run resumes from its saved chunks (see resume.py): their sketches are
+made and observed again, so the corpus steps' state is rebuilt in the same order as in an
+uninterrupted run.
 
 Corpus steps may keep state between runs (the dedup index): loaded before pass 1, saved only
 after every output is written, so a crashed run leaves the previous state in place.
