@@ -259,7 +259,8 @@ class Workers:
         if options:
             _start_worker(options, steps=steps)  # built once, here: forked workers share it
         if self.count > 1:
-            profiles()  # the language model too, which the steps load on first use
+            if options.lang_engine == "profiles":
+                profiles()  # the language model too, which the steps load on first use
             self.pool = ProcessPoolExecutor(self.count, initializer=_start_worker, initargs=(options, os.getpid()))
 
     def __enter__(self) -> Workers:
