@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 @functools.cache
-def _file_mode() -> int:
+def file_mode() -> int:
     """What `open()` would give a new file: mkstemp's 0600 would hide the corpus from its readers."""
     umask = os.umask(0o022)
     os.umask(umask)
@@ -20,7 +20,7 @@ def _file_mode() -> int:
 
 def _temporary(path: Path, tmp_dir: Path | None) -> tuple[int, str]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=tmp_dir or path.parent)
-    os.fchmod(fd, _file_mode())
+    os.fchmod(fd, file_mode())
     return fd, tmp
 
 

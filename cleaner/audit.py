@@ -92,14 +92,19 @@ def note_records(doc: Document) -> list[dict]:
     return out
 
 
-def manifest_entry(item: Document | Failure, output: str) -> dict:
+def manifest_entry(item: Document | Failure, output: str = "") -> dict:
+    """What became of one input document; `output` is where the writer put it (written ones only).
+
+    "input" says where the document was when its id does not (a JSON lines record with an id of
+    its own): `data.jsonl:LINE`; a failure's id is always its place in the input."""
+    where = {"input": item.origin} if item.origin and item.origin != item.id else {}
     if isinstance(item, Failure):
-        return {"doc": item.id, "status": "failed", "error": item.error}
+        return {"doc": item.id, **where, "status": "failed", "error": item.error}
     notes = {k: item.meta[k] for k in ("undecodable_chars", "rule_timeouts") if item.meta.get(k)}
     if item.removed is not None:
-        return {"doc": item.id, "status": "removed", "reason": item.removed.reason,
+        return {"doc": item.id, **where, "status": "removed", "reason": item.removed.reason,
                 "step": item.removed.step, "lang": item.lang, **notes}
-    return {"doc": item.id, "status": "written", "output": output, "lang": item.lang,
+    return {"doc": item.id, **where, "status": "written", "output": output, "lang": item.lang,
             "lang_confidence": item.lang_confidence,
             "paragraphs_kept": len(item.kept_paragraphs),
             "paragraphs_removed": len(item.paragraphs) - len(item.kept_paragraphs), **notes}

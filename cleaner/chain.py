@@ -38,8 +38,11 @@ def build_steps(options: Options) -> list[Step]:
         steps.append(SandwichedLines())
     if options.classifier:
         steps.append(ParagraphClassifier(options.classifier_threshold, judge_extracted=options.content_on_extracted_html,
-                                         prose_threshold=options.classifier_prose_threshold))
-    if options.content:
+                                         prose_threshold=options.classifier_prose_threshold,
+                                         page_threshold=options.classifier_page_threshold,
+                                         page_alpha=options.classifier_page_alpha,
+                                         page_max=options.classifier_page_max))
+    if options.content and (options.content_with_classifier or not options.classifier):
         steps.append(ContentClassifier(ContentThresholds(min_good_share=options.min_good_share),
                                        judge_extracted=options.content_on_extracted_html))
     if options.dedup:

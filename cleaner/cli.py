@@ -46,13 +46,15 @@ class KeepCopy(StrEnum):
 def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool,
              no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool,
              keep_foreign: bool = False, no_classifier: bool = False, classifier_threshold: float | None = None,
-             min_good_share: float = 0.1, html_fallback_share: float = 0.1, keep_chrome: bool = False, **more) -> Options:
+             min_good_share: float = 0.1, html_fallback_share: float = 0.1, keep_chrome: bool = False,
+             no_page_threshold: bool = False, content_with_classifier: bool = False, **more) -> Options:
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
         rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
         foreign_paragraphs=not keep_foreign, classifier=not no_classifier, classifier_threshold=classifier_threshold,
-        min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome, **more,
+        min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome,
+        classifier_page_threshold=not no_page_threshold, content_with_classifier=content_with_classifier, **more,
     )
 
 
@@ -65,9 +67,15 @@ NO_DEDUP = typer.Option(False, "--no-dedup", help="Keep duplicate paragraphs (wi
 NO_RULES = typer.Option(False, "--no-rules", help="Do not apply the boilerplate rules.")
 NO_CONTEXT = typer.Option(False, "--no-context", help="Do not remove short lines between removed lines.")
 NO_CONTENT = typer.Option(False, "--no-content", help="Do not classify paragraphs as content or boilerplate from their own evidence.")
+CONTENT_WITH_CLASSIFIER = typer.Option(False, "--content-with-classifier",
+                                       help="Run the content step after the trained classifier too (by default it "
+                                            "stands in for the classifier only with --no-classifier).")
 NO_CLASSIFIER = typer.Option(False, "--no-classifier", help="Do not use the trained paragraph classifier.")
 CLASSIFIER_THRESHOLD = typer.Option(None, "--classifier-threshold", min=0.0, max=1.0,
                                     help="Remove a paragraph whose content probability is below this. Default: the model's own.")
+NO_PAGE_THRESHOLD = typer.Option(False, "--no-page-threshold",
+                                 help="Classifier: one fixed threshold instead of each page's own (the cut that "
+                                      "maximises the page's expected F1).")
 MIN_GOOD_SHARE = typer.Option(0.1, "--min-good-share", min=0.0, max=1.0,
                               help="Content step: good paragraphs holding less than this share of a page do not anchor a main region.")
 FALLBACK_SHARE = typer.Option(0.1, "--html-fallback-share", min=0.0, max=1.0,
@@ -95,6 +103,8 @@ def clean(
     no_content: bool = NO_CONTENT,
     no_classifier: bool = NO_CLASSIFIER,
     classifier_threshold: float = CLASSIFIER_THRESHOLD,
+    no_page_threshold: bool = NO_PAGE_THRESHOLD,
+    content_with_classifier: bool = CONTENT_WITH_CLASSIFIER,
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
@@ -123,7 +133,7 @@ def clean(
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
                        no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
-                       text_field=text_field, id_field=id_field, html_timeout=html_timeout)
+                       no_page_threshold, content_with_classifier, text_field=text_field, id_field=id_field, html_timeout=html_timeout)
     options = options.with_(dedup_keep=keep.value, dedup_index=index,
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
     show = not quiet and err.is_terminal
@@ -156,6 +166,8 @@ def explain(
     no_content: bool = NO_CONTENT,
     no_classifier: bool = NO_CLASSIFIER,
     classifier_threshold: float = CLASSIFIER_THRESHOLD,
+    no_page_threshold: bool = NO_PAGE_THRESHOLD,
+    content_with_classifier: bool = CONTENT_WITH_CLASSIFIER,
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
@@ -164,7 +176,8 @@ def explain(
 ) -> None:
     """Show FILE with every removed paragraph marked, and the step, rule and evidence behind it."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
-                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome)
+                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
+                       no_page_threshold, content_with_classifier)
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:

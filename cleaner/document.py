@@ -54,6 +54,7 @@ class Document:
     removed: Removal | None = None
     meta: dict = field(default_factory=dict)  # the input's own fields (JSON lines), carried through
     output: str = ""  # where a corpus run writes it, relative to the output folder
+    origin: str = ""  # where in the input it was: the file, or "file.jsonl:LINE" for a record
 
     @property
     def kept_paragraphs(self) -> list[Paragraph]:
@@ -96,3 +97,4 @@ class Failure:
     id: str
     error: str
     output: str = ""
+    origin: str = ""  # where in the input it was, when the id does not say

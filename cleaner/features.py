@@ -11,22 +11,99 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import chain, repeat
+from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .document import Document
-from .textstats import SENTENCE_END, normalize, stopword_density, stopwords, words
+from .textstats import MEMO_SIZE, SENTENCE_END, normalize, stopwords, words
+
+
+def _finder(strings: tuple[str, ...]) -> re.Pattern | None:
+    """A pattern that finds any of `strings`; None when there are none (anything may match)."""
+    return re.compile("|".join(map(re.escape, strings))) if strings else None
+
+
+class _Pattern:
+    """A regular expression, and strings of which every text it matches contains one (`needs`).
+
+    re tries a pattern at every position of a text, where looking for a few plain strings is
+    quick: most paragraphs have none of what a pattern needs and are not searched at all (the
+    same results, for the cost of a scan for the strings).
+    """
+
+    def __init__(self, pattern: str, flags: int = 0, needs: tuple[str, ...] = ()):
+        self.regex = re.compile(pattern, flags)
+        self.needs = needs
+        self._needed = _finder(needs)
+
+    def search(self, text: str) -> bool:
+        if self._needed is not None and self._needed.search(text) is None:
+            return False
+        return self.regex.search(text) is not None
+
+    def count(self, text: str) -> int:
+        if self._needed is not None and self._needed.search(text) is None:
+            return 0
+        return len(self.regex.findall(text))
+
+
+class _AnyOf:
+    """Alternatives of a pattern (`a|b|c`), each with what it needs: a text is found by the
+    pattern exactly when one of them finds it, and an alternative that cannot match is skipped."""
+
+    def __init__(self, *alternatives: _Pattern):
+        self.alternatives = alternatives
+        every_one_needs = all(alternative.needs for alternative in alternatives)
+        self._needed = _finder(tuple(s for a in alternatives for s in a.needs)) if every_one_needs else None
+
+    def search(self, text: str) -> bool:
+        if self._needed is not None and self._needed.search(text) is None:
+            return False
+        for alternative in self.alternatives:
+            if alternative.search(text):
+                return True
+        return False
+
+
+class _Character:
+    """A pattern of one character without context, counted in ASCII text by bytes.translate in C
+    (the ASCII characters it does not match, found by trying each one, are deleted; its matches remain)."""
+
+    def __init__(self, pattern: str):
+        self.regex = re.compile(pattern)
+        self.others = bytes(c for c in range(128) if not self.regex.fullmatch(chr(c)))
+
+    def count(self, text: str) -> int:
+        if text.isascii():
+            return len(text.encode("ascii").translate(None, self.others))
+        return len(self.regex.findall(text))
+
 
 _BULLET = re.compile(r"^\s*(?:[*+•·▪►◦‣>]|-(?!\d)|\d{1,3}[.)]\s)")
-_URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\w\.(?:com|org|net|html?|php)\b", re.I)
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b", re.I)
-_SENTENCE_INSIDE = re.compile(r"[.!?。！？…]['\"”’»)\]]*(?:\s|$)")
-_SEPARATORS = re.compile(r"\s[|·•»/>›–-]\s|\s\|\s?|\|")
-_DIGIT = re.compile(r"\d")
-_PUNCT = re.compile(r"[^\w\s]")
-_CURRENCY = re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP)\b")
-_DATE_LIKE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{4}\b")
+# https?://|www\.|\S+@\S+\.\w+|\w\.(?:com|org|net|html?|php)\b, ignoring case (which lets a letter
+# here match itself and its capital only: no other character lower-cases to c, h, n, o, p or w)
+_URL = _AnyOf(_Pattern(r"https?://", re.I, needs=("://",)), _Pattern(r"www\.", re.I, needs=("w.", "W.")),
+              _Pattern(r"\S+@\S+\.\w+", re.I, needs=("@",)),
+              _Pattern(r"\w\.(?:com|org|net|html?|php)\b", re.I, needs=tuple("." + c for c in "cChHnNoOpP")))
+# ©|\(c\)\s*\d{4}|\bcopyright\b, ignoring case (c, r and y match only themselves and their capitals)
+_COPYRIGHT = _AnyOf(_Pattern(r"©", re.I, needs=("©",)), _Pattern(r"\(c\)\s*\d{4}", re.I, needs=("(c)", "(C)")),
+                    _Pattern(r"\bcopyright\b", re.I, needs=("yr", "yR", "Yr", "YR")))
+_SENTENCE_END = _Pattern(SENTENCE_END.pattern, SENTENCE_END.flags, needs=tuple(".!?。！？…"))
+_SENTENCE_INSIDE = _Pattern(r"[.!?。！？…]['\"”’»)\]]*(?:\s|$)", needs=tuple(".!?。！？…"))
+_SEPARATORS = _Pattern(r"\s[|·•»/>›–-]\s|\s\|\s?|\|", needs=tuple("|·•»/>›–-"))
+_DIGIT = _Character(r"\d")
+_PUNCT = _Character(r"[^\w\s]")
+_CURRENCY = _Pattern(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP)\b", needs=("$", "€", "£", "¥", "₹", "₽", "USD", "EUR", "GBP"))
+_DATE_LIKE = _Pattern(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{4}\b")
+_DATE_DIGITS = 3  # every match of _DATE_LIKE has at least this many digits (\d, as _DIGIT counts them)
 
 SHORT_WORDS = 4  # a line of at most this many words is "short" (a menu item, a label, a button)
 PROSE_CHARS = 150
@@ -48,36 +125,89 @@ PAGE = (
 NAMES = OWN + tuple(f"{name}@{o:+d}" for o in WINDOW for name in NEIGHBOUR) + PAGE
 
 _CAP = 12  # distances in paragraphs are capped here
+# the OWN features that depend on the page or its language, not on the paragraph's text alone
+_IN_PAGE = ("stop_density", "has_stoplist", "removed_before", "dup_in_page", "prose", "prose_vocab")
+_TEXT = tuple(name for name in OWN if name not in _IN_PAGE)
+_text_row = itemgetter(*_TEXT)  # a dict of features -> its values in the order of _TEXT
+_ROW = struct.Struct(f"{len(_TEXT)}d")  # those values as the bytes of a float64 row: 8 bytes each in the memo
 
 
-def _own(text: str, lang: str, stop: bool) -> dict[str, float]:
+class _Text(NamedTuple):
+    """What a paragraph's text alone says: the columns _TEXT, and counts that page features need."""
+
+    row: bytes  # the values of _TEXT, packed by _ROW
+    folded: tuple[str, ...]  # its words, case-folded (the word itself where that changes nothing: shared with words())
+    sentences: int
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _text(text: str) -> _Text:
+    """Memoised by text: a menu, a footer or a button line repeated on every page of a site is read once."""
     tokens = words(text)
     n = len(tokens)
     chars = len(text)
-    density = stopword_density(tokens, lang) if stop else None
-    cased = [w for w in tokens if w[:1].lower() != w[:1].upper()]
-    return {
+    sentences = _SENTENCE_INSIDE.count(text)
+    digits = _DIGIT.count(text)
+    features = {
         "log_chars": math.log1p(chars),
         "log_words": math.log1p(n),
-        "stop_density": -1.0 if density is None else density,
-        "has_stoplist": 0.0 if density is None else 1.0,
-        "sentence_end": 1.0 if SENTENCE_END.search(text.rstrip()) else 0.0,
-        "sentences_per_word": len(_SENTENCE_INSIDE.findall(text)) / n if n else 0.0,
-        "capital_share": sum(1 for w in cased if w[0].isupper()) / len(cased) if cased else 0.0,
-        "digit_share": len(_DIGIT.findall(text)) / chars if chars else 0.0,
-        "punct_share": len(_PUNCT.findall(text)) / chars if chars else 0.0,
+        "sentence_end": 1.0 if _SENTENCE_END.search(text.rstrip()) else 0.0,
+        "sentences_per_word": sentences / n if n else 0.0,
+        "capital_share": _capital_share(tokens),
+        "digit_share": digits / chars if chars else 0.0,
+        "punct_share": _PUNCT.count(text) / chars if chars else 0.0,
         "bullet": 1.0 if _BULLET.match(text) else 0.0,
         "url": 1.0 if _URL.search(text) else 0.0,
         "copyright": 1.0 if _COPYRIGHT.search(text) else 0.0,
-        "separators": min(len(_SEPARATORS.findall(text)), 10) / 10,
+        "separators": min(_SEPARATORS.count(text), 10) / 10,
         "ends_colon": 1.0 if text.rstrip().endswith((":", "：")) else 0.0,
         "mean_word_len": min(sum(map(len, tokens)) / n, 20) if n else 0.0,
         "currency": 1.0 if _CURRENCY.search(text) else 0.0,
-        "date_like": 1.0 if _DATE_LIKE.search(text) else 0.0,
+        "date_like": 1.0 if digits >= _DATE_DIGITS and _DATE_LIKE.search(text) else 0.0,
         "short": 1.0 if n <= SHORT_WORDS else 0.0,
-        "prose": 1.0 if chars >= PROSE_CHARS and (density is None or density >= 0.25)
-        and len(_SENTENCE_INSIDE.findall(text)) >= 1 else 0.0,
     }
+    folded = tuple(w if w == (f := w.casefold()) else f for w in tokens)
+    return _Text(_ROW.pack(*_text_row(features)), folded, sentences)
+
+
+_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_NOT_CAPITALS = bytes(c for c in range(128) if not chr(c).isupper())
+
+
+def _capital_share(tokens: tuple[str, ...]) -> float:
+    """Of the words that begin with a letter that has case, the share that begin with a capital."""
+    firsts = "".join([w[0] for w in tokens])
+    if firsts.isascii():  # an ASCII character has case exactly when it is a letter
+        ascii_firsts = firsts.encode("ascii")
+        cased, capitals = len(ascii_firsts.translate(None, _NOT_LETTERS)), len(ascii_firsts.translate(None, _NOT_CAPITALS))
+    else:
+        having_case = [c for c in firsts if c.lower() != c.upper()]
+        cased, capitals = len(having_case), sum(map(str.isupper, having_case))
+    return capitals / cased if cased else 0.0
+
+
+class _Words(NamedTuple):
+    """The case-folded words of a page, and where each paragraph's begin and end among them."""
+
+    folded: list[str]
+    start: np.ndarray
+    end: np.ndarray
+
+    @classmethod
+    def of(cls, seen: list[_Text]) -> _Words:
+        folded = [s.folded for s in seen]
+        end = np.cumsum(np.fromiter(map(len, folded), dtype=np.int64, count=len(folded)))
+        start = np.concatenate(([0], end[:-1]))
+        return cls(list(chain.from_iterable(folded)), start, end)
+
+    def count(self, found: Iterable[bool]) -> np.ndarray:
+        """Per paragraph, how many of its words `found` (one flag per word, in order) says yes to."""
+        return self.total(np.fromiter(found, dtype=np.int64, count=len(self.folded)))
+
+    def total(self, per_word: np.ndarray) -> np.ndarray:
+        """Per paragraph, the sum of `per_word` (integers, one per word in order) over its words."""
+        running = np.concatenate(([0], np.cumsum(per_word)))
+        return running[self.end] - running[self.start]
 
 
 def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
@@ -86,18 +216,39 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     n = len(paragraphs)
     if not n:
         return np.zeros((0, len(NAMES)), dtype=np.float32)
-    stop = use_stopwords and bool(stopwords(doc.lang)) and stoplist_fits(doc)
-    own = [_own(p.text, doc.lang, stop) for p in paragraphs]
-    keys = [normalize(p.text) for p in paragraphs]
+    texts = [p.text for p in paragraphs]
+    seen = [_text(text) for text in texts]
+    table = np.zeros((n, len(OWN)))
+    own = {name: k for k, name in enumerate(OWN)}
+    values = np.frombuffer(b"".join([s.row for s in seen]), dtype=np.float64)
+    table[:, [own[name] for name in _TEXT]] = values.reshape(n, len(_TEXT))
+    chars = np.fromiter(map(len, texts), dtype=np.int64, count=n).astype(float)
+    page_words = _Words.of(seen)
+    word_counts = page_words.end - page_words.start
+    stop = stopwords(doc.lang) if use_stopwords else frozenset()
+    stop_words = page_words.count(map(stop.__contains__, page_words.folded)) if stop else None
+    if stop_words is not None and _fits(stop_words, word_counts):
+        # a paragraph without words has no density, like a language without a stop list
+        density = np.where(word_counts > 0, stop_words / np.maximum(word_counts, 1), np.nan)
+    else:
+        density = np.full(n, np.nan)
+    known = ~np.isnan(density)
+    sentences = np.array([s.sentences for s in seen], dtype=np.int64)
+    prose = ((chars >= PROSE_CHARS) & (~known | (density >= 0.25)) & (sentences >= 1)).astype(float)
+    keys = [normalize(text) for text in texts]
     counts = Counter(keys)
-    for p, f, key in zip(paragraphs, own, keys, strict=True):
-        f["removed_before"] = 0.0 if p.removed is None else 1.0
-        f["dup_in_page"] = 1.0 if key and counts[key] > 1 else 0.0
+    columns = {
+        "stop_density": np.where(known, density, -1.0),
+        "has_stoplist": known.astype(float),
+        "removed_before": np.array([0.0 if p.removed is None else 1.0 for p in paragraphs]),
+        "dup_in_page": np.array([1.0 if key and counts[key] > 1 else 0.0 for key in keys]),
+        "prose": prose,
+        "prose_vocab": _prose_vocabulary(page_words, prose, word_counts),
+    }
+    for name, values in columns.items():
+        table[:, own[name]] = values
 
-    _prose_vocabulary(paragraphs, own)
-    short = np.array([f["short"] for f in own])
-    prose = np.array([f["prose"] for f in own])
-    chars = np.array([len(p.text) for p in paragraphs], dtype=float)
+    short = table[:, own["short"]]
     total = chars.sum() or 1.0
     before_chars = np.concatenate(([0.0], np.cumsum(chars)[:-1]))
     runs = _run_lengths(short)
@@ -108,22 +259,17 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
         "page_log_paragraphs": math.log1p(n),
         "page_short_share": float(short.mean()),
     }
-    table = np.array([[f[name] for name in OWN] for f in own], dtype=np.float64)
     rows = np.zeros((n, len(NAMES)), dtype=np.float32)
     column = {name: k for k, name in enumerate(NAMES)}
     rows[:, :len(OWN)] = table
-    # outside the page: an empty, removed, short line
-    outside = {name: 1.0 if name in ("removed_before", "short") else -1.0 if name == "stop_density" else 0.0
-               for name in NEIGHBOUR}
+    # the neighbours' columns, the page padded with lines outside it: empty, removed, short
+    reach = max(map(abs, WINDOW))
+    outside = [1.0 if name in ("removed_before", "short") else -1.0 if name == "stop_density" else 0.0
+               for name in NEIGHBOUR]
+    padded = np.array([outside] * reach + [outside] * n + [outside] * reach)
+    padded[reach:reach + n] = table[:, [own[name] for name in NEIGHBOUR]]
     for o in WINDOW:
-        for name in NEIGHBOUR:
-            values = np.full(n, outside[name])
-            src = table[:, OWN.index(name)]
-            if o > 0:
-                values[:max(n - o, 0)] = src[o:]
-            else:
-                values[-o:] = src[:n + o]
-            rows[:, column[f"{name}@{o:+d}"]] = values
+        rows[:, [column[f"{name}@{o:+d}"] for name in NEIGHBOUR]] = padded[reach + o:reach + o + n]
     index = np.arange(n)
     # the nearest prose paragraph before and after each paragraph (-1 / n when there is none)
     last_before = np.maximum.accumulate(np.where(prose > 0, index, -1))
@@ -132,9 +278,6 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     first_after = np.concatenate((first_after[1:], [n]))
     cum = np.concatenate(([0.0], np.cumsum(chars)))
     has_before, has_after = last_before >= 0, first_after < n
-    log_chars = table[:, OWN.index("log_chars")]
-    window_log = np.array([log_chars[max(0, i - 3):i + 4].mean() for i in range(n)])
-    window_prose = np.array([prose[max(0, i - 3):i + 4].sum() for i in range(n)])
     page_columns = {
         "position": index / max(n - 1, 1),
         "char_position": before_chars / total,
@@ -145,13 +288,29 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
         "chars_to_prose_before": np.where(has_before, np.log1p(np.maximum(cum[index] - cum[last_before + 1], 0)), 10.0),
         "chars_to_prose_after": np.where(has_after, np.log1p(np.maximum(cum[first_after] - cum[index + 1], 0)), 10.0),
         "in_prose_region": ((first <= index) & (index <= last)).astype(float),
-        "window_mean_log_chars": window_log,
-        "window_prose": window_prose,
+        "window_mean_log_chars": _window_mean(table[:, own["log_chars"]], 3),
+        "window_prose": _window_sum(prose, 3),
         **page,
     }
     for name, values in page_columns.items():
         rows[:, column[name]] = values
     return rows
+
+
+def _window_sum(values: np.ndarray, reach: int) -> np.ndarray:
+    """values[i - reach : i + reach + 1].sum() for each i, added left to right as numpy adds so few.
+
+    The zeros padding the page's ends change no sum: no value here is negative (no -0.0 to turn into 0.0).
+    """
+    padding = np.zeros(reach)
+    return sliding_window_view(np.concatenate((padding, values, padding)), 2 * reach + 1).sum(axis=1)
+
+
+def _window_mean(values: np.ndarray, reach: int) -> np.ndarray:
+    """values[max(0, i - reach) : i + reach + 1].mean() for each i (fewer values at the page's ends)."""
+    index = np.arange(len(values))
+    count = np.minimum(index + reach, len(values) - 1) - np.maximum(index - reach, 0) + 1
+    return _window_sum(values, reach) / count
 
 
 def stoplist_fits(doc: Document, min_density: float = 0.05, min_words: int = 10) -> bool:
@@ -163,43 +322,42 @@ def stoplist_fits(doc: Document, min_density: float = 0.05, min_words: int = 10)
     Running text in a language whose stop list it is has well over 5% stop words.
     """
     stop = stopwords(doc.lang)
-    tokens = [w.casefold() for p in doc.paragraphs if len(found := words(p.text)) >= min_words for w in found]
-    return not tokens or sum(w in stop for w in tokens) >= min_density * len(tokens)
+    page_words = _Words.of([_text(p.text) for p in doc.paragraphs])
+    word_counts = page_words.end - page_words.start
+    return _fits(page_words.count(map(stop.__contains__, page_words.folded)), word_counts, min_density, min_words)
 
 
-def _prose_vocabulary(paragraphs: list, own: list[dict]) -> None:
+def _fits(stop_words: np.ndarray, word_counts: np.ndarray, min_density: float = 0.05, min_words: int = 10) -> bool:
+    """stoplist_fits, from each paragraph's counts of stop words and of words."""
+    long = word_counts >= min_words
+    words_in_long = int(word_counts[long].sum())
+    return not words_in_long or int(stop_words[long].sum()) >= min_density * words_in_long
+
+
+def _prose_vocabulary(page_words: _Words, prose: np.ndarray, word_counts: np.ndarray) -> np.ndarray:
     """The share of a paragraph's words that the page's running prose (other than itself) also uses.
 
     A heading, a caption or a list item of the main text speaks of what the text speaks of; a
-    menu, a footer or a teaser for another page mostly does not.
+    menu, a footer or a teaser for another page mostly does not. A word of a prose paragraph
+    counts when another prose paragraph has it too: when two or more prose paragraphs have it.
     """
-    bags = [Counter(w.casefold() for w in words(p.text)) for p in paragraphs]
-    prose = Counter()
-    for bag, f in zip(bags, own, strict=True):
-        if f["prose"]:
-            prose.update(bag)
-    for bag, f in zip(bags, own, strict=True):
-        total = sum(bag.values())
-        if not total:
-            f["prose_vocab"] = 0.0
-            continue
-        inside = bag if f["prose"] else Counter()
-        f["prose_vocab"] = sum(n for w, n in bag.items() if prose[w] - inside[w] > 0) / total
+    folded = page_words.folded
+    in_prose = Counter()  # word -> how many prose paragraphs have it
+    for i in np.flatnonzero(prose):
+        in_prose.update(set(folded[page_words.start[i]:page_words.end[i]]))
+    needed = np.repeat(1 + (prose > 0), word_counts)  # per word: in how many prose paragraphs it must be
+    found = np.fromiter(map(in_prose.get, folded, repeat(0)), dtype=np.int64, count=len(folded))
+    shared = page_words.total(found >= needed)
+    return np.where(word_counts > 0, shared / np.maximum(word_counts, 1), 0.0)
 
 
 def _run_lengths(flags: np.ndarray) -> np.ndarray:
-    """For each position, the length of the run of equal-to-1 flags it belongs to (0 outside runs)."""
+    """For each position, the length of the run of non-zero flags it belongs to (0 outside runs)."""
+    on = np.concatenate(([False], flags != 0, [False]))
+    edges = np.flatnonzero(on[1:] != on[:-1])  # where runs start and end, alternately
+    lengths = edges[1::2] - edges[::2]
     out = np.zeros(len(flags))
-    i = 0
-    while i < len(flags):
-        if not flags[i]:
-            i += 1
-            continue
-        j = i
-        while j < len(flags) and flags[j]:
-            j += 1
-        out[i:j] = j - i
-        i = j
+    out[on[1:-1]] = np.repeat(lengths, lengths)
     return out
 
 
@@ -227,8 +385,9 @@ def context_features(prob: np.ndarray, chars: np.ndarray, removed: np.ndarray) -
     k = len(CONTEXT_WINDOW) + 1
     window = np.stack([padded[5 + o: 5 + o + n] for o in range(-5, 6)])
     rows[:, k] = window.mean(axis=0)
-    rows[:, k + 1] = [p[max(0, i - 10):i].max() if i else 0.0 for i in range(n)]
-    rows[:, k + 2] = [p[i + 1:i + 11].max() if i + 1 < n else 0.0 for i in range(n)]
+    # the largest p of the 10 paragraphs before / after (0 where there are none: no p is below 0)
+    rows[:, k + 1] = sliding_window_view(np.concatenate((np.zeros(10), p)), 10)[:n].max(axis=1)
+    rows[:, k + 2] = sliding_window_view(np.concatenate((p[1:], np.zeros(10))), 10)[:n].max(axis=1)
     rows[:, k + 3] = before / total
     rows[:, k + 4] = after / total
     rows[:, k + 5] = p.mean() if n else 0.0

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import file_mode
 from .shingles import SCHEME, SEED
 
 WRITTEN = 1  # a copy of the cluster has been kept (written), in this run or an earlier one
@@ -300,6 +301,7 @@ class MinHashIndex:
             keys, values = runs.runs[0] if runs.runs else (np.zeros(0, runs.key_dtype), np.zeros(0, np.uint32))
             arrays[f"{name}_keys"], arrays[f"{name}_values"] = keys, values
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, file_mode())  # mkstemp's 0600 would hide the index from the corpus's other readers
         try:
             with os.fdopen(fd, "wb") as handle:
                 with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:

@@ -16,11 +16,20 @@ class Options:
     rules: bool = True
     context: bool = True
     content: bool = True
+    # the content step (jusText's rules) also after the trained classifier; by default it is the
+    # classifier's stand-in when that is off: after it, it removes more content than boilerplate
+    content_with_classifier: bool = False
     # the trained paragraph classifier (cleaner/models/paragraphs.json); None: the model's own threshold
     classifier: bool = True
     classifier_threshold: float | None = None
     # running prose (long, with its language's stop words) is removed only below this probability
     classifier_prose_threshold: float = 0.1
+    # each page's own threshold, the one that maximises its expected F1 (off: the fixed threshold;
+    # an explicit classifier_threshold is always fixed); alpha < 1 trusts the model's total of content less;
+    # the page's threshold is never above page_max
+    classifier_page_threshold: bool = True
+    classifier_page_alpha: float = 0.7
+    classifier_page_max: float = 0.5
     # content step: below this share of the page's characters, good paragraphs do not anchor a main region
     min_good_share: float = 0.1
     repeated_lines: bool = True

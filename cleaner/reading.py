@@ -93,10 +93,10 @@ def to_document(raw: Raw, options: Options) -> Document | Failure:
                             favor_recall=options.html_favor_recall, meta=meta,
                             fallback_share=options.html_fallback_share, drop_chrome=options.html_drop_chrome)
     except DecodeError as exc:
-        return Failure(raw.id, str(exc), raw.output)
+        return Failure(raw.id, str(exc), raw.output, raw.origin)
     except TimeLimitExceeded as exc:
-        return Failure(raw.id, f"HTML extraction {exc}", raw.output)
-    doc.output = raw.output
+        return Failure(raw.id, f"HTML extraction {exc}", raw.output, raw.origin)
+    doc.output, doc.origin = raw.output, raw.origin
     return doc
 
 

@@ -116,7 +116,7 @@ def _clean_one(raw: Raw | Failure, seconds: Counter) -> Document | Failure:
             run_steps(_local_steps, item, seconds)
         return item
     except Exception as exc:  # one bad document must not stop the run
-        return Failure(raw.id, f"{type(exc).__name__}: {exc}", raw.output)
+        return Failure(raw.id, f"{type(exc).__name__}: {exc}", raw.output, raw.origin)
 
 
 class SidePaths(NamedTuple):
@@ -356,7 +356,8 @@ def _pass_two(state: RunState, chunks: int, tail: list[Step], output: Path | str
               audit_path: Path | None, manifest_path: Path | None, summary: Summary,
               processes: Workers) -> None:
     """The corpus steps decide on each chunk's sketches in input order; workers carry their marks
-    over to the documents and render outputs, audit and manifest lines; they are written here."""
+    over to the documents and render outputs, audit lines and manifest entries; they are written
+    here, each entry with where its document went."""
     writer = open_writer(output, options, state.tmp)
     audit = AtomicWriter(audit_path, state.tmp) if audit_path else None
     manifest = AtomicWriter(manifest_path, state.tmp) if manifest_path else None
@@ -364,17 +365,19 @@ def _pass_two(state: RunState, chunks: int, tail: list[Step], output: Path | str
     calls = ((_render_chunk, state, index, _decide(state, index, tail, summary.step_seconds), render)
              for index in range(chunks))
     try:
-        for rendered, audit_text, manifest_text, part in processes.in_order(calls):
+        for rendered, audit_text, entries, part in processes.in_order(calls):
             clock = time.process_time()
-            for name, payload in rendered:
+            for i, (name, payload) in enumerate(rendered):
                 if payload is None:
                     writer.drop(name)
                 else:
-                    writer.write(payload)
+                    output = writer.write(payload)
+                    if entries:
+                        entries[i]["output"] = output
             if audit:
                 audit.write(audit_text)
             if manifest:
-                manifest.write(manifest_text)
+                manifest.write("".join(map(json_line, entries)))
             summary.merge(part)
             summary.step_seconds["write"] += time.process_time() - clock
     except BaseException:
@@ -406,7 +409,8 @@ def _decide(state: RunState, index: int, tail: list[Step], seconds: Counter) -> 
 
 def _render_chunk(state: RunState, index: int, marks: list[Marks | None], render: tuple) -> tuple:
     """A chunk's documents with the corpus steps' marks: (output name, rendering or None when
-    dropped) per item, the audit and manifest lines, and the chunk's part of the summary."""
+    dropped) per item, the audit lines, the manifest entries (their "output" is the writer's to
+    say), and the chunk's part of the summary."""
     writer, options, with_audit, with_manifest = render
     part = Summary()
     clock = time.process_time()
@@ -424,9 +428,9 @@ def _render_chunk(state: RunState, index: int, marks: list[Marks | None], render
             rendered.append((item.output, None))
         part.add(item)
         if with_manifest:
-            manifest.append(json_line(manifest_entry(item, getattr(item, "output", ""))))
+            manifest.append(manifest_entry(item))
     part.step_seconds["write"] += time.process_time() - clock
-    return rendered, "".join(audit), "".join(manifest), part
+    return rendered, "".join(audit), manifest, part
 
 
 __all__ = ["AUDIT_NAME", "INDEX_NAME", "MANIFEST_NAME", "STDOUT", "clean_corpus", "side_paths"]

@@ -1,9 +1,11 @@
 """Where clean documents go: mirrored .txt files, one JSON lines file (or stdout), or Parquet.
 
 A writer's `render` turns a written document into what it stores (in a worker process, in a
-corpus run); the writer itself receives those renderings in input order and only stores them
-(`write`), or hears that a document's output is dropped (`drop`). Every file it makes appears
-whole on `commit()` or not at all (the temporary files live in the run's state folder).
+corpus run); the writer itself receives those renderings in input order, stores them and says
+where each one went (`write`: the manifest's "output", a file of the folder, or `out.jsonl:LINE`,
+`out.parquet:ROW`, `-:LINE`), or hears that a document's output is dropped (`drop`). Every file
+it makes appears whole on `commit()` or not at all (the temporary files live in the run's state
+folder).
 """
 
 from __future__ import annotations
@@ -67,9 +69,10 @@ class FolderWriter:
     def render(doc: Document, options: Options) -> tuple[str, str]:
         return doc.output, doc.clean_text() + "\n"
 
-    def write(self, rendered: tuple[str, str]) -> None:
+    def write(self, rendered: tuple[str, str]) -> str:
         output, text = rendered
         write_text(self.folder / output, text, self.tmp_dir)
+        return output
 
     def drop(self, output: str) -> None:
         if output.endswith(".txt"):
@@ -86,18 +89,20 @@ class JsonlWriter:
     """One JSON object per written document, to a file (atomically) or to standard output."""
 
     def __init__(self, path: Path | str, options: Options, tmp_dir: Path | None = None):
-        self.options = options
+        self.options, self.name, self.lines = options, Path(path).name, 0
         self.file = None if str(path) == STDOUT else AtomicWriter(Path(path), tmp_dir)
 
     @staticmethod
     def render(doc: Document, options: Options) -> str:
         return dumps(record_of(doc, options))
 
-    def write(self, line: str) -> None:
+    def write(self, line: str) -> str:
         if self.file is None:
             sys.stdout.write(line)
         else:
             self.file.write(line)
+        self.lines += 1
+        return f"{self.name}:{self.lines}"
 
     def drop(self, output: str) -> None:
         pass
@@ -123,7 +128,7 @@ class ParquetWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        self.pa, self.options, self.rows = pa, options, []
+        self.pa, self.options, self.rows, self.name, self.written = pa, options, [], Path(path).name, 0
         self.schema = pa.schema([
             ("id", pa.string()), ("text", pa.string()), ("url", pa.string()), ("lang", pa.string()),
             ("lang_confidence", pa.float64()), ("paragraphs_kept", pa.int64()), ("paragraphs_removed", pa.int64()),
@@ -147,10 +152,12 @@ class ParquetWriter:
             "fields": json.dumps(fields, ensure_ascii=False, default=str),
         }
 
-    def write(self, row: dict) -> None:
+    def write(self, row: dict) -> str:
         self.rows.append(row)
         if len(self.rows) >= self.BATCH:
             self._flush()
+        self.written += 1
+        return f"{self.name}:{self.written}"
 
     def _flush(self) -> None:
         if self.rows:

@@ -8,6 +8,7 @@ from prose import PROSE, lines
 from cleaner import Cleaner
 from cleaner.features import paragraph_features, stoplist_fits
 from cleaner.model import MODEL_PATH, from_dict, load
+from cleaner.steps.classifier import expected_f1_threshold
 from cleaner.training import GoldIndex, fit_trees, in_training_split
 
 MENU = ["Home", "News", "Sport", "Weather", "Contact us", "About", "Archive"]
@@ -53,6 +54,24 @@ def test_a_lower_threshold_keeps_more():
     lenient = Cleaner(rules=False, context=False, content=False, dedup=False, repeated_lines=False,
                       classifier_threshold=0.0).clean(text)
     assert len(lenient.text) == len(text.strip().replace("\n", "\n\n")) >= len(strict.text)
+
+
+def test_a_page_the_model_is_sure_of_drops_its_uncertain_lines_an_unsure_page_keeps_them():
+    words = np.ones(6)
+    assert expected_f1_threshold(np.array([0.95] * 5 + [0.4]), words, alpha=1.0) == 0.95
+    assert expected_f1_threshold(np.array([0.6, 0.4, 0.1, 0.1]), words[:4], alpha=1.0) == 0.4
+
+
+def test_the_page_threshold_can_be_switched_off_and_an_explicit_threshold_is_fixed():
+    from cleaner.steps import ParagraphClassifier
+
+    assert ParagraphClassifier().page_threshold
+    assert not ParagraphClassifier(page_threshold=False).page_threshold
+    assert not ParagraphClassifier(threshold=0.5).page_threshold
+    text = lines(*MENU, *PROSE["en"][:2])
+    fixed = Cleaner(rules=False, context=False, content=False, dedup=False, repeated_lines=False,
+                    classifier_page_threshold=False).clean(text)
+    assert all("page threshold" not in r["reason"] for r in fixed.removals)
 
 
 def test_the_shipped_model_is_small_and_loads_from_json():
@@ -102,3 +121,44 @@ def test_a_stop_list_that_does_not_fit_the_text_is_not_used():
     doc.lang = "en"  # as if misdetected: English stop words for Russian text
     assert not stoplist_fits(doc)
     assert (paragraph_features(doc) == paragraph_features(doc, use_stopwords=False)).all()
+
+
+def test_the_content_step_stands_in_for_the_classifier_and_follows_it_only_when_asked():
+    from cleaner.chain import build_steps
+    from cleaner.options import Options
+    from cleaner.steps import ContentClassifier
+
+    def has_content(**options) -> bool:
+        return any(isinstance(step, ContentClassifier) for step in build_steps(Options(**options)))
+
+    assert not has_content()
+    assert has_content(classifier=False)
+    assert has_content(content_with_classifier=True)
+    assert not has_content(classifier=False, content=False)
+
+
+def test_patterns_searched_by_parts_find_what_the_whole_patterns_find():
+    """The feature patterns skip texts without what a match needs, and the URL and copyright ones are
+    searched as their alternatives: on texts made of the characters they care about, nothing changes."""
+    import random
+    import re
+
+    from cleaner import features
+
+    whole = {
+        "url": (features._URL, re.compile(r"https?://|www\.|\S+@\S+\.\w+|\w\.(?:com|org|net|html?|php)\b", re.I)),
+        "copyright": (features._COPYRIGHT, re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b", re.I)),
+        "currency": (features._CURRENCY, re.compile(r"[$€£¥₹₽]|\b(?:USD|EUR|GBP)\b")),
+    }
+    counted = {"separators": (features._SEPARATORS, re.compile(r"\s[|·•»/>›–-]\s|\s\|\s?|\|")),
+               "sentences": (features._SENTENCE_INSIDE, re.compile(r"[.!?。！？…]['\"”’»)\]]*(?:\s|$)")),
+               "digits": (features._DIGIT, re.compile(r"\d")), "punctuation": (features._PUNCT, re.compile(r"[^\w\s]"))}
+    pieces = list("aAcCoOpPyYrRwWhHıİſK0٣ .!?。…'”»)|·•/>›–-:@$€£_\t\u00a0©(") + [
+        "USD", "EUR", "www.", "WWW.", "http://", "copyright", "COPYRİGHT", "(c) 2020", "x.COM", "a@b.co", " | "]
+    rng = random.Random(0)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        for name, (ours, plain) in whole.items():
+            assert ours.search(text) == bool(plain.search(text)), (name, text)
+        for name, (ours, plain) in counted.items():
+            assert ours.count(text) == len(plain.findall(text)), (name, text)

@@ -277,7 +277,8 @@ def test_side_files_on_another_file_system_are_written(tmp_path):
 @pytest.mark.parametrize("output", ["out", "out.jsonl", "out.parquet"])
 def test_outputs_are_readable_as_the_umask_allows_like_any_new_file(tmp_path, output):
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": article(1)}])
-    clean_corpus(src, tmp_path / output, FAST, workers=1)
+    clean_corpus(src, tmp_path / output, FAST.with_(dedup=True), workers=1)  # with the dedup index beside
+    assert list(tmp_path.rglob("*dedup-index.npz"))
     (tmp_path / "plain").write_text("")
     expected = os.stat(tmp_path / "plain").st_mode & 0o777
     made = [p for p in tmp_path.rglob("*") if p.is_file() and p.name not in ("in.jsonl", "plain")]
@@ -313,3 +314,19 @@ def test_folder_output_names_come_from_line_numbers_whatever_the_ids(tmp_path):
         ("../../escape", "feed/000004.txt")]
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.txt")) == [
         f"out/feed/00000{i}.txt" for i in range(1, 5)]
+
+
+@pytest.mark.parametrize("output", ["out.jsonl", "out.parquet"])
+def test_the_manifest_says_where_each_record_came_from_and_where_it_went(tmp_path, output):
+    src = write_jsonl(tmp_path / "feed.jsonl", [{"id": "x", "text": article(1)}, {"id": "y", "text": "Home"},
+                                                {"id": "z", "text": article(3)}, {"text": 5}])
+    summary = clean_corpus(src, tmp_path / output, FAST, workers=1)
+    entries = accounted(summary, tmp_path / f"{output}.manifest.jsonl")
+    assert [(e["doc"], e.get("input"), e["status"], e.get("output")) for e in entries] == [
+        ("x", "feed.jsonl:1", "written", f"{output}:1"), ("y", "feed.jsonl:2", "removed", None),
+        ("z", "feed.jsonl:3", "written", f"{output}:2"), ("feed.jsonl:4", None, "failed", None)]
+    if output.endswith(".jsonl"):
+        written = [json.loads(line) for line in (tmp_path / output).read_text().splitlines()]
+    else:
+        written = pq.read_table(tmp_path / output).to_pylist()
+    assert [r["id"] for r in written] == ["x", "z"]  # line / row N of the output is the one the manifest names

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +65,19 @@ def test_a_call_within_its_limit_in_another_thread_is_left_alone():
         return "finished"
 
     assert in_thread(work) == {"value": "finished"}
+
+
+def test_an_alarm_that_fires_as_the_block_ends_is_not_reported(tmp_path):
+    script = tmp_path / "late.py"
+    script.write_text(
+        "import signal, time\n"
+        "from cleaner.timelimit import time_limit\n"
+        "for _ in range(200):\n"
+        "    with time_limit(0.0005):\n"
+        "        pass\n"
+        "    signal.setitimer(signal.ITIMER_REAL, 0.0001)\n"  # a stray alarm, as a late one would be
+        "    time.sleep(0.001)\n"
+        "print('done')\n")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert run.returncode == 0 and run.stdout == "done\n" and "race condition" not in run.stderr

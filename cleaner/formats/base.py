@@ -90,6 +90,7 @@ class Raw:
     site: str = ""
     encoding: str = ""  # a charset declared outside the document (HTTP header)
     meta: dict = field(default_factory=dict)
+    origin: str = ""  # where in the input it is: the file, or "file.jsonl:LINE" for a record
 
     @property
     def size(self) -> int:

@@ -14,4 +14,4 @@ def read_file(source: Source, options: Options) -> Iterator[Raw | Failure]:
     if size > options.max_document_bytes:
         yield Failure(source.rel, f"document too large ({size} bytes > {options.max_document_bytes})", source.output)
         return
-    yield Raw(source.rel, source.output, source.kind, data=source.path.read_bytes(), site=source.site)
+    yield Raw(source.rel, source.output, source.kind, data=source.path.read_bytes(), site=source.site, origin=source.rel)

@@ -98,8 +98,9 @@ def dict_to_raw(record: object, doc_id: str, output: str, site: str, options: Op
     meta = {k: v for k, v in record.items() if k != field}
     if replaced:
         meta["undecodable_chars"] = replaced
-    own_id = record.get(options.id_field)
+    origin, own_id = doc_id, record.get(options.id_field)
     if isinstance(own_id, str | int) and not isinstance(own_id, bool) and str(own_id):
         doc_id = str(own_id)
     kind = "html" if record.get("format") == "html" else "text"
-    return Raw(doc_id, output, kind, text=record[field], source=str(record.get("url") or ""), site=site, meta=meta)
+    return Raw(doc_id, output, kind, text=record[field], source=str(record.get("url") or ""), site=site, meta=meta,
+               origin=origin)

@@ -29,17 +29,18 @@ def read_warc(source: Source, options: Options) -> Iterator[Raw | Failure]:
                     continue
                 number += 1
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
-                doc_id, output = url or f"{source.rel}:{number}", source.member_output(number)
+                origin, output = f"{source.rel}:{number}", source.member_output(number)
+                doc_id = url or origin
                 data = record.content_stream().read(options.max_document_bytes + 1)
                 if len(data) > options.max_document_bytes:
-                    yield Failure(doc_id, f"document too large (> {options.max_document_bytes} bytes)", output)
+                    yield Failure(doc_id, f"document too large (> {options.max_document_bytes} bytes)", output, origin)
                     continue
                 if getattr(record.raw_stream, "limit", 0):  # fewer bytes than its Content-Length: cut
-                    yield Failure(doc_id, "WARC record truncated (archive cut short?)", output)
+                    yield Failure(doc_id, "WARC record truncated (archive cut short?)", output, origin)
                     continue
                 charset = ctype.partition("charset=")[2].split(";")[0].strip(" \"'")
                 yield Raw(doc_id, output, "html", data=data, source=url, site=host(url) or source.site,
-                          encoding=charset, meta={"url": url, "warc_record": number})
+                          encoding=charset, meta={"url": url, "warc_record": number}, origin=origin)
             # warcio ends quietly at a cut gzip member: whatever follows the last whole record is lost
             if not source.is_stdin and records.offset < source.path.stat().st_size:
                 raise EOFError(f"archive ends in a cut record at byte {records.offset}")
