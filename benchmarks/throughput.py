@@ -21,8 +21,9 @@ options, so the process tree can be measured: wall time, CPU time of the whole t
 getrusage of the waited-for children), the peak resident memory of the tree (psutil, sampled
 every 20 ms, summed over the processes) and of its largest process. The time share
 of each step comes from the run's own summary (CPU seconds per step, summed over workers;
-"read" is decoding and segmenting, "spool" saving and loading the pass-1 chunks, "write" the
-outputs, audit and manifest). Peak memory is also measured on a corpus a quarter of the size,
+"read" is decoding and segmenting, "spool" making the sketches and saving and loading the
+pass-1 chunks and sketches, "write" rendering (in the workers) and writing the outputs, audit
+and manifest). Peak memory is also measured on a corpus a quarter of the size,
 to see how it grows with the corpus.
 
 Other programs can be added as engines (see ENGINES): a function that cleans a folder into a

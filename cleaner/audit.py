@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+from functools import lru_cache
 
 from .document import Document, Failure, Removal
 
@@ -48,18 +49,22 @@ _PIECES: dict[int, tuple] = {}
 
 
 def _pieces(removal: Removal) -> tuple[str, str, str, str]:
-    """A removal's keys and values as they appear in its audit lines (see Removal.as_dict)."""
+    """A removal's keys and values as they appear in its audit lines (as Removal.as_dict has them)."""
     found = _PIECES.get(id(removal))
     if found is None or found[0] is not removal:
         if len(_PIECES) > 8192:
             _PIECES.clear()
-        fields = removal.as_dict()
         found = _PIECES[id(removal)] = (removal, (
-            f'"detail": {_encode(fields["detail"])}, ' if "detail" in fields else "",
-            f'"evidence": {_encode(fields["evidence"])}, ' if "evidence" in fields else "",
-            f'"reason": {_encode(fields["reason"])}, "rule": {_encode(fields["rule"])}, ',
-            f'"step": {_encode(fields["step"])}, '))
+            f'"detail": {_encode(removal.detail)}, ' if removal.detail else "",
+            f'"evidence": {_encode(dict(removal.evidence))}, ' if removal.evidence else "",
+            *_named(removal.reason, removal.rule, removal.step)))
     return found[1]
+
+
+@lru_cache(maxsize=4096)
+def _named(reason: str, rule: str, step: str) -> tuple[str, str]:
+    """The pieces of a removal that many removals share (those whose evidence differs, too)."""
+    return f'"reason": {_encode(reason)}, "rule": {_encode(rule)}, ', f'"step": {_encode(step)}, '
 
 
 def removal_records(doc: Document) -> list[dict]:

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from .band_shuffle import ShuffledCandidates, entries, verify
 from .formats import MissingExtra
 from .options import Options
-from .resume import RunState
+from .resume import RunState, spooled
 from .runner import batch_size, clean_batch_with
+from .sketch import reads_of, sketch
 from .steps import CorpusStep
 from .steps.dedup import NearDuplicateParagraphs
 
@@ -42,9 +43,10 @@ def connect(scheduler: str | None, workers: int):
 
 
 def dask_pass_one(todo: Iterator[list], options: Options, workers: int | None, scheduler: str | None,
-                  state: RunState, corpus_steps: list[CorpusStep], seconds: Counter) -> Iterator[tuple[int, list, bool]]:
-    """Like the local engine's pass 1: (input bytes, cleaned items, save them) per batch, in input
-    order; before the first is given, near-duplicate candidates have been found on the cluster."""
+                  state: RunState, corpus_steps: list[CorpusStep], seconds: Counter) -> Iterator[tuple[int, list, None]]:
+    """Like the local engine's pass 1: (input bytes, sketches of the cleaned items, None: saved
+    already) per batch, in input order; before the first is given, near-duplicate candidates
+    have been found on the cluster."""
     dedup = next((s for s in corpus_steps if isinstance(s, NearDuplicateParagraphs)), None)
     client = connect(scheduler, max(1, workers or 1))
     try:
@@ -59,7 +61,7 @@ def dask_pass_one(todo: Iterator[list], options: Options, workers: int | None, s
             if future is not None:
                 items, spent = future.result()
                 seconds.update(spent)
-                state.save(index, items)  # before observe; saved again after it
+                state.save(index, spooled(items))
 
         for index, batch in enumerate(todo):
             sizes.append(batch_size(batch))
@@ -82,8 +84,9 @@ def dask_pass_one(todo: Iterator[list], options: Options, workers: int | None, s
         client.close()
         if not scheduler and client.cluster is not None:
             client.cluster.close()
+    reads = reads_of(corpus_steps)
     for index, size in enumerate(sizes):
-        yield size, state.load(index), True
+        yield size, [sketch(item, reads) for item in state.load(index)], None
 
 
 def _verified_pairs(client, band_entries: list, partitions: int, dedup: NearDuplicateParagraphs) -> list:

@@ -24,6 +24,10 @@ from .formats import Source
 from .rules import rule_files
 
 
+def spooled(items: list) -> bytes:
+    return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class ResumeError(ValueError):
     """The state left by the interrupted run does not belong to this input and these options."""
 
@@ -60,18 +64,30 @@ class RunState:
     def _chunk(self, index: int) -> Path:
         return self.folder / f"chunk-{index:07d}.pickle"
 
+    def _sketches(self, index: int) -> Path:
+        return self.folder / f"sketches-{index:07d}.pickle"
+
     def has(self, index: int) -> bool:
         return self._chunk(index).exists()
 
-    def save(self, index: int, items: list) -> None:
-        tmp = self.tmp / f"chunk-{index}.pickle"
-        with open(tmp, "wb") as handle:
-            pickle.dump(items, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self._chunk(index))
+    def save(self, index: int, data: bytes) -> None:
+        """Save a chunk: `spooled(items)`, pickled where the items were made (a worker)."""
+        self._write(self._chunk(index), data)
 
     def load(self, index: int) -> list:
-        with open(self._chunk(index), "rb") as handle:
-            return pickle.load(handle)
+        return pickle.loads(self._chunk(index).read_bytes())
+
+    def save_sketches(self, index: int, sketches: list) -> None:
+        """The chunk's sketches as observed (see sketch.py), for pass 2; made again on resuming."""
+        self._write(self._sketches(index), spooled(sketches))
+
+    def load_sketches(self, index: int) -> list:
+        return pickle.loads(self._sketches(index).read_bytes())
+
+    def _write(self, path: Path, data: bytes) -> None:
+        tmp = self.tmp / path.name
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
 
     def snapshot(self, name: str, path: Path | None) -> Path | None:
         """What `path` held when this run first started: a hard link (or copy) kept in the state folder.

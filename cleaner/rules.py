@@ -60,9 +60,13 @@ class Rule:
         n = len(words(text))
         if (self.max_words and n > self.max_words) or n < self.min_words:
             return None
-        flat = collapse_space(text)
-        find = self.pattern.match if self.action == "prefix" else self.pattern.search
-        return find(flat, timeout=timeout or None)
+        return self.match_collapsed(collapse_space(text), timeout)
+
+    def match_collapsed(self, flat: str, timeout: float | None = None) -> regex.Match | None:
+        """`match` of a text already whitespace-collapsed and known to be within the word limits."""
+        if self.action == "prefix":
+            return self.pattern.match(flat, timeout=timeout or None)
+        return self.pattern.search(flat, timeout=timeout or None)
 
 
 def default_rules_dir() -> Path:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .prefilter import CaseFold, LiteralScan, required_literals
 from .rules import Rule
-from .textstats import collapse_space, words
+from .textstats import MEMO_SIZE, collapse_space, words
 
 
 class RuleBand:
@@ -90,10 +90,14 @@ class LanguageRules:
         self.fold = rules.fold
         self.by_count = [bands[bisect_right(rules.bounds, n) - 1] for n in range(rules.bounds[-1] + 1)]
         self.top = len(self.by_count) - 1
+        self.memo: dict[str, tuple[Rule, ...]] = {}  # a site's menus and footers come again on every page
 
     def candidates(self, text: str) -> tuple[Rule, ...]:
-        """The rules, in order, that may match `text`."""
-        band = self.by_count[min(len(words(text)), self.top)]
-        if not band.rules:
-            return ()
-        return band.candidates(self.fold(collapse_space(text)))
+        """The rules, in order, that may match `text` (and are within their word limits for it)."""
+        found = self.memo.get(text)
+        if found is None:
+            if len(self.memo) >= MEMO_SIZE:
+                self.memo.clear()
+            band = self.by_count[min(len(words(text)), self.top)]
+            found = self.memo[text] = band.candidates(self.fold(collapse_space(text))) if band.rules else ()
+        return found

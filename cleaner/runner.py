@@ -3,12 +3,17 @@
 Pass 1 streams the inputs as batches of raw documents (a batch never exceeds `BATCH_DOCS`
 documents or `BATCH_BYTES` bytes, and only a few are in flight), decodes, extracts and runs the
 per-document steps in a pool (results come back in input order, whatever the number of
-workers); the driver observes every document for the corpus steps (the near-duplicate step
-notes each paragraph's cluster then) and saves each batch's results as a chunk in the run's
-state folder. Pass 2 replays the chunks: corpus steps apply,
-documents are written. Memory stays bounded by the corpus steps' own state, not by the corpus;
-a killed run resumes from its saved chunks (see resume.py): they are observed again, so the
-corpus steps' state is rebuilt in the same order as in an uninterrupted run.
+workers). A worker returns a batch as a chunk of pickled documents and their sketches (what
+the corpus steps read, see sketch.py); the driver saves the chunk in the run's state folder,
+observes the sketches for the corpus steps (the near-duplicate step notes each paragraph's
+cluster then) and saves them too. Pass 2 goes through the chunks in order: the driver lets the
+corpus steps apply to the sketches (the only order-dependent decisions), a worker carries
+their marks over to the chunk's documents and renders outputs, audit and manifest lines, and
+the driver writes those in order. So the driver, the one process that cannot be multiplied,
+never handles whole documents. Memory stays bounded by the corpus steps' own state, not by
+the corpus; a killed run resumes from its saved chunks (see resume.py): their sketches are
+made and observed again, so the corpus steps' state is rebuilt in the same order as in an
+uninterrupted run.
 
 Corpus steps may keep state between runs (the dedup index): loaded before pass 1, saved only
 after every output is written, so a crashed run leaves the previous state in place.
@@ -34,13 +39,15 @@ from .audit import audit_lines, json_line, manifest_entry
 from .chain import build_steps, finish, run_steps, split
 from .document import Document, Failure
 from .formats import Raw, Source, raw_items
+from .language import profiles
 from .options import Options
 from .reading import discover, to_document
-from .resume import ResumeError, RunState, fingerprint
+from .resume import ResumeError, RunState, fingerprint, spooled
+from .sketch import Marks, carry_marks, new_marks, reads_of, sketch
 from .steps import CorpusStep, Step
 from .steps.dedup import INDEX_NAME
 from .summary import Summary
-from .writers import STDOUT, open_writer, output_kind
+from .writers import STDOUT, open_writer, output_kind, writer_class
 
 AUDIT_NAME = "cleaner-audit.jsonl"
 MANIFEST_NAME = "cleaner-manifest.jsonl"
@@ -52,16 +59,20 @@ FULL_COLLECTION_AFTER = 100  # younger collections (CPython's default: 10)
 ENGINES = ("local", "dask")
 
 _local_steps: list[Step] = []
+_reads: tuple[str, ...] = ()  # the paragraph features that go to the sketches (those the corpus steps read)
 _options = Options()
 _started_with: Options | None = None
 
 
-def _start_worker(options: Options, parent: int | None = None) -> None:
-    global _local_steps, _options, _started_with
+def _start_worker(options: Options, parent: int | None = None, steps: list[Step] | None = None) -> None:
+    """Build the chain (or take `steps`, built for `options`) unless this process has it already."""
+    global _local_steps, _reads, _options, _started_with
     if parent is not None:
         _die_with(parent)
-    _options = _started_with = options
-    _local_steps = split(build_steps(options))[0]
+    if steps is not None or _started_with != options:  # a forked worker has what its parent built
+        _local_steps, tail = split(steps or build_steps(options))
+        _reads = reads_of(tail)
+        _options = _started_with = options
     if parent is not None:  # a pool worker: what it has built (models, rules) lives as long as it does
         _quiet_collector()
 
@@ -185,7 +196,8 @@ def clean_corpus(
     if output_kind(output) == "folder":
         Path(output).mkdir(parents=True, exist_ok=True)
     options = options.with_(dedup_index=options.dedup_index or default_index)
-    tail = split(build_steps(options))[1]
+    steps = build_steps(options)
+    tail = split(steps)[1]
     corpus_steps = [s for s in tail if isinstance(s, CorpusStep)]
     summary = Summary()
     # standard output has no folder to keep state in: a temporary one (removed even on error) serves
@@ -197,31 +209,17 @@ def clean_corpus(
                          resume and state_folder is not None)
         for step in corpus_steps:
             step.load_state(state.snapshot(step.name, step.state_path()))
-        if engine == "dask":
-            from .dask_engine import dask_pass_one
+        with Workers(options if engine == "local" else None, workers, steps) as processes:
+            if engine == "dask":
+                from .dask_engine import dask_pass_one
 
-            done = dask_pass_one(batches(sources, options), options, workers, scheduler, state, corpus_steps,
-                                 summary.step_seconds)
-        else:
-            done = _pass_one(sources, options, workers, state, summary.step_seconds)
-        chunks = 0
-        for index, (size, items, save) in enumerate(done):
-            chunks += 1
-            summary.bytes_in += size
-            for item in items:
-                if isinstance(item, Document) and item.removed is None:
-                    for step in corpus_steps:
-                        clock = time.process_time()
-                        step.observe(item)
-                        summary.step_seconds[f"observe {type(step).__name__}"] += time.process_time() - clock
-            clock = time.process_time()
-            if save:  # after observe: pass 2 needs what observe noted
-                state.save(index, items)
-            summary.step_seconds["spool"] += time.process_time() - clock
-            if progress:
-                progress(summary.bytes_in, None)
-        _pass_two(_replay(state, chunks, summary.step_seconds), tail, open_writer(output, options, state.tmp),
-                  audit_path or default_audit, manifest_path or default_manifest, state.tmp, summary)
+                done = dask_pass_one(batches(sources, options), options, workers, scheduler, state, corpus_steps,
+                                     summary.step_seconds)
+            else:
+                done = _pass_one(sources, options, processes, state, summary.step_seconds)
+            chunks = _observe(done, corpus_steps, state, summary, progress)
+            _pass_two(state, chunks, tail, output, options, audit_path or default_audit,
+                      manifest_path or default_manifest, summary, processes)
         for step in corpus_steps:  # only once every output is written: a crash keeps the old state
             step.save_state()
         state.remove()
@@ -248,71 +246,139 @@ def batch_size(batch: list[Raw | Failure]) -> int:
     return sum(raw.size for raw in batch if isinstance(raw, Raw))
 
 
-def _pass_one(sources: list[Source], options: Options, workers: int | None, state: RunState,
-              seconds: Counter) -> Iterator[tuple[int, list[Document | Failure], bool]]:
-    """(input bytes, cleaned items, whether to save them) per batch, in input order; batches
-    saved by an earlier run are loaded, not redone. Workers' CPU seconds per step go to `seconds`."""
-    workers = max(1, workers or os.cpu_count() or 1)
-    todo = batches(sources, options)
-    if workers == 1:
-        _start_worker(options)
-        for index, batch in enumerate(todo):
-            yield batch_size(batch), *_done(state, index, None, batch, seconds)
-        return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options, os.getpid())) as pool:
+class Workers:
+    """The worker processes of both passes; with one worker, the work is done in this process."""
+
+    AHEAD = 3  # calls submitted per worker beyond the one whose result is awaited
+
+    def __init__(self, options: Options | None, count: int | None, steps: list[Step] | None = None):
+        """`options`: what the workers clean with (None: they only render pass 2, in this process);
+        `steps`: the chain built for them, whose per-document steps the workers use."""
+        self.count = max(1, count or os.cpu_count() or 1) if options else 1
+        self.pool = None
+        if options:
+            _start_worker(options, steps=steps)  # built once, here: forked workers share it
+        if self.count > 1:
+            if options.lang_engine == "profiles":
+                profiles()  # the language model too, which the steps load on first use
+            self.pool = ProcessPoolExecutor(self.count, initializer=_start_worker, initargs=(options, os.getpid()))
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def in_order(self, calls: Iterable[tuple]) -> Iterator:
+        """The result of `function(*args)` for each (function, *args) of `calls`, in order."""
+        if self.pool is None:
+            for function, *args in calls:
+                yield function(*args)
+            return
         pending: deque = deque()
-        for index, batch in enumerate(todo):
-            future = None if state.has(index) else pool.submit(_clean_batch, batch)
-            pending.append((index, future, batch))
-            while len(pending) > workers * 3:
-                index, future, batch = pending.popleft()
-                yield batch_size(batch), *_done(state, index, future, batch, seconds)
+        for function, *args in calls:
+            pending.append(self.pool.submit(function, *args))
+            while len(pending) > self.count * self.AHEAD:
+                yield pending.popleft().result()
         while pending:
-            index, future, batch = pending.popleft()
-            yield batch_size(batch), *_done(state, index, future, batch, seconds)
+            yield pending.popleft().result()
 
 
-def _done(state: RunState, index: int, future, batch: list, seconds: Counter) -> tuple[list[Document | Failure], bool]:
-    if state.has(index):
-        state.reused += 1
-        return state.load(index), False
-    items, spent = future.result() if future is not None else _clean_batch(batch)
-    seconds.update(spent)
-    return items, True
+# -- pass 1: clean (workers), observe and spool (driver) ----------------------------------
+def _pass_one(sources: list[Source], options: Options, processes: Workers, state: RunState,
+              seconds: Counter) -> Iterator[tuple[int, list[Document | Failure], bytes | None]]:
+    """(input bytes, sketches of the cleaned items, the items spooled or None) per batch, in input
+    order; batches saved by an earlier run are loaded, not redone (None: nothing to save).
+    Workers' CPU seconds per step go to `seconds`."""
+    todo = batches(sources, options)
+    sizes: deque = deque()
 
-
-def _replay(state: RunState, chunks: int, seconds: Counter) -> Iterator[Document | Failure]:
-    for index in range(chunks):
-        clock = time.process_time()
-        items = state.load(index)
-        seconds["spool"] += time.process_time() - clock
-        yield from items
-
-
-def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, audit_path: Path | None,
-              manifest_path: Path | None, tmp_dir: Path, summary: Summary) -> None:
-    audit = AtomicWriter(audit_path, tmp_dir) if audit_path else None
-    manifest = AtomicWriter(manifest_path, tmp_dir) if manifest_path else None
-    try:
-        for item in items:
-            lines, output = "", ""
-            if isinstance(item, Document):
-                run_steps(tail, item, summary.step_seconds)
-                clock = time.process_time()
-                finish(item)
-                if item.removed is None:
-                    output = writer.write(item)
-                else:
-                    writer.drop(item)
-                lines = audit_lines(item)
+    def calls() -> Iterator[tuple]:
+        for index, batch in enumerate(todo):
+            sizes.append(batch_size(batch))
+            if state.has(index):
+                state.reused += 1
+                yield _reload, state, index
             else:
-                clock = time.process_time()
-                writer.drop(item)
+                yield _clean_and_sketch, batch
+
+    for sketches, data, spent in processes.in_order(calls()):
+        seconds.update(spent)
+        yield sizes.popleft(), sketches, data
+
+
+def _clean_and_sketch(batch: list[Raw | Failure]) -> tuple[list[Document | Failure], bytes, Counter]:
+    """A cleaned batch: the items' sketches for the driver, the items themselves spooled."""
+    items, seconds = _clean_batch(batch)
+    clock = time.process_time()
+    sketches = [sketch(item, _reads) for item in items]
+    data = spooled(items)
+    seconds["spool"] += time.process_time() - clock
+    return sketches, data, seconds
+
+
+def _reload(state: RunState, index: int) -> tuple[list[Document | Failure], None, Counter]:
+    """A batch saved by an earlier run: its sketches made again, nothing to save."""
+    clock = time.process_time()
+    sketches = [sketch(item, _reads) for item in state.load(index)]
+    return sketches, None, Counter(spool=time.process_time() - clock)
+
+
+def _observe(done: Iterable[tuple[int, list, bytes | None]], corpus_steps: list[CorpusStep], state: RunState,
+             summary: Summary, progress: Callable[[int, int | None], None] | None) -> int:
+    """Save each batch, let the corpus steps observe its sketches, save those; returns the number of chunks."""
+    chunks = 0
+    seconds = summary.step_seconds
+    for index, (size, sketches, data) in enumerate(done):
+        chunks += 1
+        summary.bytes_in += size
+        clock = time.process_time()
+        if data is not None:
+            state.save(index, data)
+        seconds["spool"] += time.process_time() - clock
+        for item in sketches:
+            if isinstance(item, Document) and item.removed is None:
+                for step in corpus_steps:
+                    clock = time.process_time()
+                    step.observe(item)
+                    seconds[f"observe {type(step).__name__}"] += time.process_time() - clock
+        clock = time.process_time()
+        state.save_sketches(index, sketches)  # with what observe noted: pass 2 needs it
+        seconds["spool"] += time.process_time() - clock
+        if progress:
+            progress(summary.bytes_in, None)
+    return chunks
+
+
+# -- pass 2: decide (driver), render (workers), write (driver) ----------------------------
+def _pass_two(state: RunState, chunks: int, tail: list[Step], output: Path | str, options: Options,
+              audit_path: Path | None, manifest_path: Path | None, summary: Summary,
+              processes: Workers) -> None:
+    """The corpus steps decide on each chunk's sketches in input order; workers carry their marks
+    over to the documents and render outputs, audit lines and manifest entries; they are written
+    here, each entry with where its document went."""
+    writer = open_writer(output, options, state.tmp)
+    audit = AtomicWriter(audit_path, state.tmp) if audit_path else None
+    manifest = AtomicWriter(manifest_path, state.tmp) if manifest_path else None
+    render = (writer_class(output), options, audit is not None, manifest is not None)
+    calls = ((_render_chunk, state, index, _decide(state, index, tail, summary.step_seconds), render)
+             for index in range(chunks))
+    try:
+        for rendered, audit_text, entries, part in processes.in_order(calls):
+            clock = time.process_time()
+            for i, (name, payload) in enumerate(rendered):
+                if payload is None:
+                    writer.drop(name)
+                else:
+                    output = writer.write(payload)
+                    if entries:
+                        entries[i]["output"] = output
             if audit:
-                audit.write(lines)
-            summary.add(item)
+                audit.write(audit_text)
             if manifest:
-                manifest.write(json_line(manifest_entry(item, output)))
+                manifest.write("".join(map(json_line, entries)))
+            summary.merge(part)
             summary.step_seconds["write"] += time.process_time() - clock
     except BaseException:
         for f in (audit, manifest, writer):
@@ -323,6 +389,48 @@ def _pass_two(items: Iterable[Document | Failure], tail: list[Step], writer, aud
     for f in (audit, manifest):
         if f:
             f.commit()
+
+
+def _decide(state: RunState, index: int, tail: list[Step], seconds: Counter) -> list[Marks | None]:
+    """What the corpus steps remove from each document of a chunk (None for a failure)."""
+    clock = time.process_time()
+    sketches = state.load_sketches(index)
+    seconds["spool"] += time.process_time() - clock
+    marks: list[Marks | None] = []
+    for item in sketches:
+        if isinstance(item, Document):
+            before = [p.removed is None for p in item.paragraphs]
+            run_steps(tail, item, seconds)
+            marks.append(new_marks(item, before))
+        else:
+            marks.append(None)
+    return marks
+
+
+def _render_chunk(state: RunState, index: int, marks: list[Marks | None], render: tuple) -> tuple:
+    """A chunk's documents with the corpus steps' marks: (output name, rendering or None when
+    dropped) per item, the audit lines, the manifest entries (their "output" is the writer's to
+    say), and the chunk's part of the summary."""
+    writer, options, with_audit, with_manifest = render
+    part = Summary()
+    clock = time.process_time()
+    items = state.load(index)
+    part.step_seconds["spool"] += time.process_time() - clock
+    clock = time.process_time()
+    rendered, audit, manifest = [], [], []
+    for item, item_marks in zip(items, marks, strict=True):
+        if isinstance(item, Document):
+            finish(carry_marks(item, item_marks))
+            rendered.append((item.output, writer.render(item, options) if item.removed is None else None))
+            if with_audit:
+                audit.append(audit_lines(item))
+        else:
+            rendered.append((item.output, None))
+        part.add(item)
+        if with_manifest:
+            manifest.append(manifest_entry(item))
+    part.step_seconds["write"] += time.process_time() - clock
+    return rendered, "".join(audit), manifest, part
 
 
 __all__ = ["AUDIT_NAME", "INDEX_NAME", "MANIFEST_NAME", "STDOUT", "clean_corpus", "side_paths"]

@@ -43,6 +43,14 @@ class Summary:
                 self.paragraphs_removed[key] += 1
                 self.chars_removed[key] += len(p.text)
 
+    def merge(self, other: Summary) -> None:
+        """Add the counts of `other` (a part of the same run, in input order after this one's)."""
+        for name in ("documents_in", "written", "removed", "failed", "bytes_in"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("paragraphs_removed", "chars_removed", "documents_removed", "languages", "step_seconds"):
+            getattr(self, name).update(getattr(other, name))
+        self.failures += other.failures
+
     @property
     def megabytes_per_second(self) -> float:
         return self.bytes_in / 1e6 / self.seconds if self.seconds else 0.0

@@ -1,9 +1,11 @@
 """Where clean documents go: mirrored .txt files, one JSON lines file (or stdout), or Parquet.
 
-A writer receives the documents of pass 2 in input order and says where each one went (the
-manifest's "output": a file of the folder, or `out.jsonl:LINE`, `out.parquet:ROW`, `-:LINE`);
-every file it makes appears whole on `commit()` or not at all (the temporary files live in the
-run's state folder).
+A writer's `render` turns a written document into what it stores (in a worker process, in a
+corpus run); the writer itself receives those renderings in input order, stores them and says
+where each one went (`write`: the manifest's "output", a file of the folder, or `out.jsonl:LINE`,
+`out.parquet:ROW`, `-:LINE`), or hears that a document's output is dropped (`drop`). Every file
+it makes appears whole on `commit()` or not at all (the temporary files live in the run's state
+folder).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from .atomic import AtomicWriter, write_text
-from .document import Document, Failure
+from .document import Document
 from .formats.streams import need
 from .options import Options
 
@@ -63,13 +65,18 @@ class FolderWriter:
     def __init__(self, folder: Path, tmp_dir: Path | None = None):
         self.folder, self.tmp_dir = Path(folder), tmp_dir
 
-    def write(self, doc: Document) -> str:
-        write_text(self.folder / doc.output, doc.clean_text() + "\n", self.tmp_dir)
-        return doc.output
+    @staticmethod
+    def render(doc: Document, options: Options) -> tuple[str, str]:
+        return doc.output, doc.clean_text() + "\n"
 
-    def drop(self, item: Document | Failure) -> None:
-        if item.output.endswith(".txt"):
-            (self.folder / item.output).unlink(missing_ok=True)  # a stale file from an earlier run would lie
+    def write(self, rendered: tuple[str, str]) -> str:
+        output, text = rendered
+        write_text(self.folder / output, text, self.tmp_dir)
+        return output
+
+    def drop(self, output: str) -> None:
+        if output.endswith(".txt"):
+            (self.folder / output).unlink(missing_ok=True)  # a stale file from an earlier run would lie
 
     def commit(self) -> None:
         pass
@@ -85,8 +92,11 @@ class JsonlWriter:
         self.options, self.name, self.lines = options, Path(path).name, 0
         self.file = None if str(path) == STDOUT else AtomicWriter(Path(path), tmp_dir)
 
-    def write(self, doc: Document) -> str:
-        line = dumps(record_of(doc, self.options))
+    @staticmethod
+    def render(doc: Document, options: Options) -> str:
+        return dumps(record_of(doc, options))
+
+    def write(self, line: str) -> str:
         if self.file is None:
             sys.stdout.write(line)
         else:
@@ -94,7 +104,7 @@ class JsonlWriter:
         self.lines += 1
         return f"{self.name}:{self.lines}"
 
-    def drop(self, item: Document | Failure) -> None:
+    def drop(self, output: str) -> None:
         pass
 
     def commit(self) -> None:
@@ -127,19 +137,23 @@ class ParquetWriter:
         self.file = AtomicWriter(Path(path), tmp_dir, binary=True)
         self.writer = pq.ParquetWriter(self.file.handle, self.schema)
 
-    def write(self, doc: Document) -> str:
+    @staticmethod
+    def render(doc: Document, options: Options) -> dict:
         counts = removal_counts(doc)
         # the id column is the manifest's id; an input id that could not be one (null, a list) stays in fields
-        id_field = self.options.id_field
+        id_field = options.id_field
         fields = {k: v for k, v in doc.meta.items()
                   if k not in OWN_META and not (k == id_field and str(v) == doc.id)}
-        self.rows.append({
+        return {
             "id": doc.id, "text": doc.clean_text(), "url": doc.source,
             "lang": doc.lang, "lang_confidence": doc.lang_confidence, "paragraphs_kept": counts["paragraphs_kept"],
             "paragraphs_removed": counts["paragraphs_removed"], "chars_removed": counts["chars_removed"],
             "removed_by_step": json.dumps(counts["removed_by_step"]),
             "fields": json.dumps(fields, ensure_ascii=False, default=str),
-        })
+        }
+
+    def write(self, row: dict) -> str:
+        self.rows.append(row)
         if len(self.rows) >= self.BATCH:
             self._flush()
         self.written += 1
@@ -150,7 +164,7 @@ class ParquetWriter:
             self.writer.write_table(self.pa.Table.from_pylist(self.rows, schema=self.schema))
             self.rows = []
 
-    def drop(self, item: Document | Failure) -> None:
+    def drop(self, output: str) -> None:
         pass
 
     def commit(self) -> None:
@@ -161,6 +175,10 @@ class ParquetWriter:
     def discard(self) -> None:
         self.writer.close()
         self.file.discard()
+
+
+def writer_class(output: Path | str) -> type:
+    return {"folder": FolderWriter, "parquet": ParquetWriter}.get(output_kind(output), JsonlWriter)
 
 
 def open_writer(output: Path | str, options: Options, tmp_dir: Path | None = None):

@@ -51,7 +51,13 @@ class CorpusStep(Step):
     A corpus run calls observe on all documents before the first apply (so the first copy of a
     repeated line can be removed too); a stream or single-document call observes each document
     just before applying, using what has been observed so far.
+
+    In a corpus run both phases see a document's sketch (sketch.py): its paragraphs' texts and
+    marks, and of their features only those named in `reads`. They mark paragraphs, not whole
+    documents.
     """
+
+    reads: tuple[str, ...] = ()  # the paragraph features observe and apply read
 
     def observe(self, doc: Document) -> None:
         pass

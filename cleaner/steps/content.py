@@ -68,13 +68,13 @@ class ContentClassifier(Step):
             p.features["stopword_density"] = round(density, 3)
         if not tokens:
             return BAD
-        if _COPYRIGHT.search(text) and len(tokens) < 30:
+        if len(tokens) < 30 and _COPYRIGHT.search(text):  # the count first: searching long prose costs
             p.features["copyright"] = True
             return BAD
-        if _BULLET.match(text) and len(tokens) < 10 and not SENTENCE_END.search(text):
+        if len(tokens) < 10 and _BULLET.match(text) and not SENTENCE_END.search(text):
             p.features["menu_item"] = True
             return BAD
-        if _URL.search(text) and len(tokens) < 12:
+        if len(tokens) < 12 and _URL.search(text):
             p.features["link"] = True
             return BAD
         if len(text) < self.t.length_low or is_heading_like(text, self.t.heading_words):

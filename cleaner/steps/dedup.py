@@ -26,7 +26,8 @@ class DuplicateParagraphsInDocument(Step):
     def apply(self, doc: Document) -> None:
         exact: dict[str, int] = {}
         earlier: list[tuple[int, set[bytes]]] = []
-        holders: dict[bytes, list[int]] = {}  # shingle -> the positions in `earlier` of the paragraphs with it
+        first: dict[bytes, int] = {}  # shingle -> the position in `earlier` of the first paragraph with it
+        more: dict[bytes, list[int]] = {}  # shingle -> the positions of the others with it (rare)
         for i, p in enumerate(doc.paragraphs):
             if p.removed is not None:
                 continue
@@ -38,39 +39,45 @@ class DuplicateParagraphsInDocument(Step):
                           f"duplicate of ¶{exact[key]}, J=1.00", duplicate_of=exact[key], similarity=1.0)
                 continue
             exact[key] = i
-            if len(key.split()) <= self.size:
+            if key.count(" ") < self.size:  # words of the normalised text, single spaces between them
                 continue  # short: exact repeats only
             grams = shingles(p.text, self.size)
-            best = self._most_similar(grams, earlier, holders)
+            common = grams & first.keys()
+            best = self._most_similar(grams, earlier, common, first, more)
             if best[0] >= self.threshold:
                 self.mark(doc, p, "near-duplicate paragraph in the document", "dedup-doc",
                           f"near-duplicate of ¶{best[1]}, J={best[0]:.2f}",
                           duplicate_of=best[1], similarity=round(best[0], 3))
             else:
-                for gram in grams:
-                    holders.setdefault(gram, []).append(len(earlier))
+                k = len(earlier)
+                for gram in common:
+                    more.setdefault(gram, []).append(k)
+                first.update(dict.fromkeys(grams - common, k))
                 earlier.append((i, grams))
 
-    def _most_similar(self, grams: set[bytes], earlier: list[tuple[int, set[bytes]]],
-                      holders: dict[bytes, list[int]]) -> tuple[float, int]:
+    def _most_similar(self, grams: set[bytes], earlier: list[tuple[int, set[bytes]]], common: set[bytes],
+                      first: dict[bytes, int], more: dict[bytes, list[int]]) -> tuple[float, int]:
         """The highest (J, ¶) among earlier paragraphs of similar size, when it can reach the threshold.
 
-        Only paragraphs sharing a shingle can have J > 0, so they are found through `holders`
-        instead of comparing with every earlier paragraph (quadratic in long pages).
+        Only paragraphs sharing a shingle (`common`, those of `grams` that earlier ones have) can
+        have J > 0, so only they are compared, found through `first` and `more`, instead of every
+        earlier paragraph (quadratic in long pages).
         """
         if self.threshold <= 0:  # then J = 0 is enough, and every earlier paragraph counts
             return max(((jaccard(grams, g), j) for j, g in earlier
                         if min(len(g), len(grams)) >= self.threshold * max(len(g), len(grams))), default=(0.0, -1))
-        shared: dict[int, int] = {}
-        for gram in grams:
-            for k in holders.get(gram, ()):
-                shared[k] = shared.get(k, 0) + 1
+        if not common:
+            return 0.0, -1
+        holders = {first[gram] for gram in common}
+        for gram in common:
+            holders.update(more.get(gram, ()))
         n, best = len(grams), (0.0, -1)
-        for k, common in shared.items():
+        for k in holders:
             j, other = earlier[k]
             m = len(other)
             if min(m, n) >= self.threshold * max(m, n):
-                best = max(best, (common / (n + m - common), j))  # = jaccard(grams, other)
+                shared = len(grams & other)
+                best = max(best, (shared / (n + m - shared), j))  # = jaccard(grams, other)
         return best
 
 
@@ -146,6 +153,7 @@ class NearDuplicateParagraphs(CorpusStep):
     """
 
     name = "dedup"
+    reads = ("minhash",)
 
     def __init__(self, threshold: float = 0.8, num_perm: int = 128, shingle_words: int = 5,
                  min_words: int = 8, keep: str = "first", boilerplate_docs: int = 20,

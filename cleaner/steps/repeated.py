@@ -49,6 +49,7 @@ class RepeatedLines(CorpusStep):
     """
 
     name = "repeated"
+    reads = (KEY,)
 
     def __init__(self, min_docs: int = 4):
         self.min_docs = min_docs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..document import Document, Paragraph
 from ..rules import Rule
 from ..ruleset import RuleSet
-from ..textstats import is_heading_like, is_prose
+from ..textstats import collapse_space, is_heading_like, is_prose
 from ..timelimit import TimeLimitExceeded, alarm_available, time_limit
 from .base import Step
 
@@ -40,13 +40,14 @@ class BoilerplateRules(Step):
         i = 0
         while i < len(paragraphs):
             p = paragraphs[i]
-            if p.removed is None:
-                # in rule order, the rules that could match this paragraph: the others cannot
-                for rule in rules.candidates(p.text):
+            if p.removed is None and (candidates := rules.candidates(p.text)):
+                flat = collapse_space(p.text)
+                # in rule order, the rules that could match this paragraph (within their word limits too)
+                for rule in candidates:
                     if off and rule in off:
                         continue
                     try:
-                        found = rule.match(p.text, timeout)
+                        found = rule.match_collapsed(flat, timeout)
                     except TimeoutError:  # a runaway pattern: off for this document, and said so
                         off.append(rule)
                         doc.meta.setdefault("rule_timeouts", []).append(rule.id)
