@@ -493,9 +493,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="workers for datatrove, trafilatura and cleaner on HTML")
     parser.add_argument("--cleaner-input", choices=("jsonl", "txt"), default="jsonl",
                         help="cleaner reads the same JSON lines as datatrove, or the same texts as .txt files")
-    parser.add_argument("--trafilatura-variants", default=",--recall --no-comments",
+    parser.add_argument("--trafilatura-variants", default=",--recall --no-comments,--recall --no-comments --fast",
                         help="comma-separated flag sets for trafilatura's CLI, one row each; the empty one is its defaults "
-                             "(--recall --no-comments is what cleaner asks of trafilatura)")
+                             "(--recall --no-comments --fast is what cleaner asks of trafilatura; --html-second-opinions "
+                             "drops --fast)")
     parser.add_argument("--cleaner-args", default="", help="extra options for `cleaner clean`, e.g. '--lang en'")
     parser.add_argument("--peer-python", type=Path, default=None, help=f"the peers' interpreter (default {DEFAULT_PEER_PYTHON})")
     parser.add_argument("--only", choices=("text", "html"), default=None, help="run one side only")

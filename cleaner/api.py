@@ -45,7 +45,8 @@ class Cleaner:
         """Read a text (or, with format="html", a page) into an unmarked document."""
         return from_text(text, id, format, site=site, source=url,
                          favor_recall=self.options.html_favor_recall, meta=meta,
-                         fallback_share=self.options.html_fallback_share, drop_chrome=self.options.html_drop_chrome)
+                         fallback_share=self.options.html_fallback_share, drop_chrome=self.options.html_drop_chrome,
+                         fast=self.options.html_fast)
 
     def clean(self, doc: str | Document, id: str = "<text>", format: str = "text", url: str = "") -> Result:
         if not isinstance(doc, Document):

@@ -46,15 +46,17 @@ class KeepCopy(StrEnum):
 def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool,
              no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool,
              keep_foreign: bool = False, no_classifier: bool = False, classifier_threshold: float | None = None,
-             min_good_share: float = 0.1, html_fallback_share: float = 0.1, keep_chrome: bool = False,
-             no_page_threshold: bool = False, content_with_classifier: bool = False, **more) -> Options:
+             min_good_share: float = 0.1, html_fallback_share: float = Options.html_fallback_share,
+             keep_chrome: bool = False, no_page_threshold: bool = False, content_with_classifier: bool = False,
+             second_opinions: bool = False, **more) -> Options:
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
         rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
         foreign_paragraphs=not keep_foreign, classifier=not no_classifier, classifier_threshold=classifier_threshold,
         min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome,
-        classifier_page_threshold=not no_page_threshold, content_with_classifier=content_with_classifier, **more,
+        classifier_page_threshold=not no_page_threshold, content_with_classifier=content_with_classifier,
+        html_fast=not second_opinions, **more,
     )
 
 
@@ -78,10 +80,13 @@ NO_PAGE_THRESHOLD = typer.Option(False, "--no-page-threshold",
                                       "maximises the page's expected F1).")
 MIN_GOOD_SHARE = typer.Option(0.1, "--min-good-share", min=0.0, max=1.0,
                               help="Content step: good paragraphs holding less than this share of a page do not anchor a main region.")
-FALLBACK_SHARE = typer.Option(0.1, "--html-fallback-share", min=0.0, max=1.0,
-                              help="HTML: when trafilatura keeps less than this share of the visible text, judge the whole page.")
+FALLBACK_SHARE = typer.Option(Options.html_fallback_share, "--html-fallback-share", min=0.0, max=1.0,
+                              help="HTML: when trafilatura keeps less than this share of the page's text "
+                                   "(without nav, footer and comments), judge the whole page.")
 KEEP_CHROME = typer.Option(False, "--keep-html-chrome", help="HTML judged by our chain: keep nav, footer, aside "
                                                                "and ARIA navigation landmarks instead of leaving them out.")
+SECOND_OPINIONS = typer.Option(False, "--html-second-opinions", help="HTML: let trafilatura check its extraction "
+                               "against readability and jusText (slower; by default our fallback and chain judge instead).")
 NO_REPEATED = typer.Option(False, "--no-repeated", help="Do not remove lines repeated across many pages of one site.")
 KEEP_FOREIGN = typer.Option(False, "--keep-foreign-paragraphs",
                             help="With --lang, keep long paragraphs that are clearly in another language.")
@@ -108,6 +113,7 @@ def clean(
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
+    second_opinions: bool = SECOND_OPINIONS,
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
     audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines). Default: OUTPUT/cleaner-audit.jsonl "
@@ -133,7 +139,8 @@ def clean(
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
                        no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
-                       no_page_threshold, content_with_classifier, text_field=text_field, id_field=id_field, html_timeout=html_timeout)
+                       no_page_threshold, content_with_classifier, second_opinions,
+                       text_field=text_field, id_field=id_field, html_timeout=html_timeout)
     options = options.with_(dedup_keep=keep.value, dedup_index=index,
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
     show = not quiet and err.is_terminal
@@ -171,13 +178,14 @@ def explain(
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
+    second_opinions: bool = SECOND_OPINIONS,
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
 ) -> None:
     """Show FILE with every removed paragraph marked, and the step, rule and evidence behind it."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
                        no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
-                       no_page_threshold, content_with_classifier)
+                       no_page_threshold, content_with_classifier, second_opinions)
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:

@@ -4,7 +4,14 @@ Used when trafilatura's main-content extraction keeps too little of a page (list
 grids, forums): our own text chain then judges the page's blocks instead. With `drop_chrome`,
 the page's own declaration of what is not content is believed: `nav` elements, ARIA
 navigation/banner/contentinfo/search landmarks, and `footer`/`aside`/`header` outside an
-`article` or `main` are left out (the DOM evidence trafilatura uses and the text loses).
+`article` or `main` are left out (the DOM evidence trafilatura uses and the text loses), unless
+they hold the page's `article` or `main` themselves (a page wrapped in its header). Readers'
+comments are left out as trafilatura leaves them out (we ask it for no comments): containers
+whose id or class starts with "comment" (not "commentary"), Disqus threads; except on a forum
+thread (schema.org DiscussionForumPosting), where the posts are the content.
+
+Everything here reads the parsed tree and never changes it: the tree trafilatura was given is
+rendered from as it was parsed, so a page is parsed once.
 """
 
 from __future__ import annotations
@@ -13,64 +20,103 @@ import re
 
 from lxml import etree, html
 
-_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas", "select"}
+_SKIP = {"script", "style", "template", "svg", "head", "iframe", "object", "canvas", "select"}
 _BLOCK = {
     "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "div", "dl", "dt",
     "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
-    "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
+    "li", "main", "nav", "noscript", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
 }
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
+# a line without one (the bullet of an item holding only an image, a separator) says nothing
+# and would only cost the chain a paragraph to remove
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "search"}
 _CHROME_OUTSIDE_MAIN = {"footer", "aside", "header"}
+_COMMENTS = etree.XPath(
+    r""".//*[self::div or self::section or self::details or self::ol or self::ul][
+    re:test(@id, '^(?:[Cc]omment(?!ary)|disqus_thread|dsq-comments)') or
+    re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]""",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+_FORUM_THREAD = re.compile(r'"@type"\s*:\s*(?:"DiscussionForumPosting"|\[[^\]]*"DiscussionForumPosting")')
+
+
+def parse(markup: str):
+    """The page's tree, or None for what lxml cannot parse."""
+    try:
+        return html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return None
 
 
 def render_blocks(markup: str, drop_chrome: bool = False) -> str:
     """Visible text with a line break around every block element; '' for what lxml cannot parse."""
-    try:
-        root = html.document_fromstring(markup)
-    except (etree.ParserError, ValueError):
-        return ""
-    if drop_chrome:
-        _drop_chrome(root)
+    root = parse(markup)
+    return "" if root is None else render_tree(root, drop_chrome)
+
+
+def render_tree(root, drop_chrome: bool = False) -> str:
+    """`render_blocks` of an already parsed page; the tree is left as it is."""
     parts: list[str] = []
-    _walk(root, parts)
+    _walk(root, parts, _chrome(root) | _comments(root) if drop_chrome else frozenset())
     lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if _LETTER_OR_DIGIT.search(line))
 
 
-def _drop_chrome(root) -> None:
+def visible_chars(root) -> int:
+    """Non-space characters of the text `render_tree` would give (chrome kept), counted in C."""
+    body = root.find("body") if root.tag == "html" else root
+    if body is None:
+        body = root
+    hidden = sum(nonspace_chars(etree.tostring(e, method="text", encoding=str, with_tail=False))
+                 for e in body.iter(*_SKIP))
+    return nonspace_chars(etree.tostring(body, method="text", encoding=str, with_tail=False)) - hidden
+
+
+def nonspace_chars(text: str) -> int:
+    """Characters that are not white space: markup indentation and rendering do not change it."""
+    return len("".join(text.split()))
+
+
+def _chrome(root) -> frozenset:
     doomed = []
-    for element in root.iter():
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
-        role = (element.get("role") or "").lower() if tag else ""
-        if tag == "nav" or role in _CHROME_ROLES:
+    for element in root.iter(etree.Element):
+        tag = element.tag.lower()
+        role = (element.get("role") or "").lower()
+        if not (tag == "nav" or role in _CHROME_ROLES or tag in _CHROME_OUTSIDE_MAIN):
+            continue
+        if next(element.iterdescendants("article", "main"), None) is not None:
+            continue  # a page wrapped in its header (or a landmark) is not chrome
+        if tag == "nav" or role in _CHROME_ROLES or not any(
+                a.tag.lower() in ("article", "main") for a in element.iterancestors(etree.Element)):
             doomed.append(element)
-        elif tag in _CHROME_OUTSIDE_MAIN and not any(
-                isinstance(a.tag, str) and a.tag.lower() in ("article", "main") for a in element.iterancestors()):
-            doomed.append(element)
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()  # keeps the tail text, which belongs to the parent
+    return frozenset(doomed)
 
 
-def _walk(element, parts: list[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag.lower() in _SKIP or not tag:
+def _comments(root) -> frozenset:
+    if any(s.text and _FORUM_THREAD.search(s.text) for s in root.iterfind('.//script[@type="application/ld+json"]')):
+        return frozenset()
+    return frozenset(_COMMENTS(root))
+
+
+def _walk(element, parts: list[str], chrome: frozenset) -> None:
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if not tag or tag in _SKIP or element in chrome:
         if element.tail:
-            parts.append(element.tail)
+            parts.append(element.tail)  # the tail belongs to the parent
         return
-    block = tag.lower() in _BLOCK
+    block = tag in _BLOCK
     if block:
         parts.append("\n")
-    if tag.lower() == "li":
+    if tag == "li":
         parts.append("* ")
     if element.text:
         parts.append(element.text)
     for child in element:
-        _walk(child, parts)
+        _walk(child, parts, chrome)
     if block:
         parts.append("\n")
-    elif tag.lower() in {"td", "th"}:
+    elif tag in {"td", "th"}:
         parts.append(" ")
     if element.tail:
         parts.append(element.tail)

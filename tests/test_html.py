@@ -45,18 +45,123 @@ def test_the_canonical_url_of_a_page_names_its_site():
     assert (doc.source, doc.site) == ("https://www.valley-gazette.example/ferry", "valley-gazette.example")
 
 
+# a share above 1: trafilatura would need more text than the page has, so every page is rendered
+ALWAYS_RENDER = 2.0
+
+
 def test_the_fallback_share_decides_when_the_whole_page_is_judged_instead():
     assert Cleaner().clean(PAGE, format="html").document.meta["extractor"] == "trafilatura"
-    rendered = Cleaner(html_fallback_share=0.99).clean(PAGE, format="html").document
+    rendered = Cleaner(html_fallback_share=ALWAYS_RENDER).clean(PAGE, format="html").document
     assert rendered.meta["extractor"] == "rendered"
     assert EN[0] in rendered.clean_text() and "Contact the editors" not in rendered.clean_text()
 
 
 def test_a_judged_page_leaves_out_what_its_markup_calls_navigation_and_footer():
-    rendered = Cleaner(html_fallback_share=0.99, classifier=False, content=False, rules=False,
+    rendered = Cleaner(html_fallback_share=ALWAYS_RENDER, classifier=False, content=False, rules=False,
                        context=False).clean(PAGE, format="html")
     assert "Sport" not in rendered.text and "Privacy policy" not in rendered.text
     assert "The village ferry keeps running" in rendered.text and EN[1] in rendered.text
-    kept = Cleaner(html_fallback_share=0.99, html_drop_chrome=False, classifier=False, content=False, rules=False,
+    kept = Cleaner(html_fallback_share=ALWAYS_RENDER, html_drop_chrome=False, classifier=False, content=False, rules=False,
                    context=False).clean(PAGE, format="html")
     assert "Sport" in kept.text and "Privacy policy" in kept.text
+
+
+def test_a_page_is_parsed_once_and_trafilatura_leaves_the_tree_as_it_was(monkeypatch):
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from cleaner import extract
+    from cleaner.extract import extract_main_text
+
+    tree = load_html(PAGE)
+    before = etree.tostring(tree)
+    assert extract_main_text(tree) == extract_main_text(PAGE)
+    assert etree.tostring(tree) == before
+    parsed, given = [], []
+    monkeypatch.setattr(extract, "load_html", lambda markup: parsed.append(markup) or load_html(markup))
+    monkeypatch.setattr(extract, "parse", lambda markup: parsed.append(markup))
+    real = extract.trafilatura.extract
+    monkeypatch.setattr(extract.trafilatura, "extract", lambda page, **kw: given.append(page) or real(page, **kw))
+    text, how = extract.extract_page(PAGE, fallback_share=ALWAYS_RENDER)  # trafilatura, then the render of the same tree
+    assert how == "rendered" and EN[1] in text
+    assert len(parsed) == 1 and isinstance(given[0], etree._Element)
+
+
+def test_the_page_s_visible_text_leaves_out_scripts_and_styles():
+    from cleaner.render import parse, render_tree, visible_chars
+
+    tree = parse("<html><head><title>T</title><style>p{color:red}</style></head><body><p>Ab cd</p>"
+                 "<script>var x = 'a long script that nobody sees';</script><p>ef</p></body></html>")
+    assert visible_chars(tree) == 6 == len(render_tree(tree).replace("\n", "").replace(" ", ""))
+
+
+def test_a_page_wrapped_in_its_header_is_not_chrome():
+    page = (f"<html><body><header class='site'><nav><a href='/'>Home</a><a href='/shop'>Shop</a></nav>"
+            f"<main><h1>The ferry</h1><p>{EN[0]}</p><p>{EN[1]}</p></main></header></body></html>")
+    rendered = Cleaner(html_fallback_share=ALWAYS_RENDER, classifier=False, content=False, rules=False,
+                       context=False).clean(page, format="html")
+    assert EN[0] in rendered.text and "Shop" not in rendered.text
+
+
+def test_text_written_for_readers_without_scripts_is_rendered():
+    page = f"<html><body><div id='app'></div><noscript><p>{EN[0]}</p><p>{EN[2]}</p></noscript></body></html>"
+    rendered = Cleaner(html_fallback_share=ALWAYS_RENDER, classifier=False, content=False, rules=False,
+                       context=False).clean(page, format="html")
+    assert EN[0] in rendered.text and EN[2] in rendered.text
+
+
+def test_trafilatura_s_second_opinions_are_an_option():
+    from cleaner.extract import extract_page
+
+    assert extract_page(PAGE, fast=False)[0] == extract_page(PAGE, fast=True)[0]
+    assert Cleaner().options.html_fast and not Cleaner(html_fast=False).options.html_fast
+
+
+def _judged(page: str) -> str:
+    return Cleaner(html_fallback_share=ALWAYS_RENDER, classifier=False, content=False, rules=False,
+                   context=False).clean(page, format="html").text
+
+
+def test_a_judged_page_leaves_out_readers_comments_as_trafilatura_does():
+    page = (f"<html><body><article><p>{EN[0]}</p></article>"
+            f"<div id='comments' class='comments-area'><ol class='comment-list'><li><p>{EN[3]}</p></li></ol></div>"
+            f"<section class='commentary'><p>{EN[4]}</p></section></body></html>")
+    text = _judged(page)
+    assert EN[0] in text and EN[3] not in text
+    assert EN[4] in text  # commentary is not comments
+
+
+def test_on_a_forum_thread_the_comments_are_the_posts():
+    forum = '<script type="application/ld+json">{"@type": "DiscussionForumPosting", "headline": "Ferry"}</script>'
+    page = (f"<html><head>{forum}</head><body><article><p>{EN[0]}</p></article>"
+            f"<div class='comment-body'><p>{EN[3]}</p></div></body></html>")
+    assert EN[3] in _judged(page)
+
+
+def test_a_page_falls_back_only_when_trafilatura_missed_text_outside_chrome_and_comments():
+    from cleaner.extract import extract_page
+
+    menu = "".join(f"<li><a href='/{i}'>Section number {i} of the site</a></li>" for i in range(60))
+    article = f"<article><h1>The ferry</h1><p>{EN[0]}</p><p>{EN[1]}</p></article>"
+    big_nav = f"<html><body><nav><ul>{menu}</ul></nav>{article}</body></html>"
+    assert extract_page(big_nav)[1] == "trafilatura"  # most of the visible text is the menu
+    assert extract_page(big_nav, drop_chrome=False)[1] == "rendered"  # the menu is judged as text
+
+
+def test_trafilatura_s_second_opinions_can_be_asked_for_on_the_command_line(corpus, clean_run, monkeypatch):
+    from cleaner import extract
+
+    asked = []
+    real = extract.extract_main_text
+    monkeypatch.setattr(extract, "extract_main_text", lambda page, recall, fast: asked.append(fast) or real(page, recall, fast))
+    out, result = clean_run(corpus({"ferry.html": PAGE}), "--html-second-opinions")
+    assert result.exit_code == 0, result.output
+    assert EN[0] in (out / "ferry.txt").read_text(encoding="utf-8") and asked == [False]
+
+
+def test_a_rendered_line_without_a_letter_or_digit_is_not_a_paragraph():
+    from cleaner.render import render_blocks
+
+    page = ("<html><body><ul><li><img src='a.png'></li><li>Ferry times</li><li>٣ 平日</li></ul>"
+            "<p>|</p><div>— · —</div><p>2025</p></body></html>")
+    assert render_blocks(page).split("\n") == ["* Ferry times", "* ٣ 平日", "2025"]
