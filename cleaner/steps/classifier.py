@@ -19,6 +19,12 @@ ranking; it is a property of the model, not of any wording, and it helps alike o
 the model was trained on and on the others. The cut never goes above `page_max` (0.5): a
 paragraph more likely content than not, a title above sure prose for one, is not given up
 for the sake of a page's figure.
+
+A page in a language the lexical model knows (cleaner.lexical: the log-odds of content given
+a paragraph's words, learned from the devset's training pages; English only there) is judged
+by a classifier trained with that score as one more first-stage feature
+(models/paragraphs-lexical.json); other pages, and every page with `lexical=False`, by the
+classifier without it.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import lexical as lexical_model
 from ..document import Document
 from ..features import paragraph_features
 from ..model import MODEL_PATH, load
@@ -39,8 +46,13 @@ class ParagraphClassifier(Step):
 
     def __init__(self, threshold: float | None = None, model_path: Path = MODEL_PATH,
                  judge_extracted: bool = False, top: int = 3, prose_threshold: float = 0.1,
-                 page_threshold: bool = True, page_alpha: float = 0.7, page_max: float = 0.5):
+                 page_threshold: bool = True, page_alpha: float = 0.7, page_max: float = 0.5,
+                 lexical: bool = True, lexical_path: Path = lexical_model.LEXICAL_PATH,
+                 lexical_model_path: Path = lexical_model.LEXICAL_MODEL_PATH):
         self.model = load(Path(model_path))
+        self.lexical_model = load(Path(lexical_model_path)) if lexical else None
+        self.lexical = lexical_model.load(Path(lexical_path)) if lexical else None
+        self.lexical_info = self.lexical_model.meta["lexical"] if lexical else {"languages": []}
         self.threshold = self.model.threshold if threshold is None else threshold
         # an explicit threshold is a fixed one
         self.page_threshold, self.page_alpha, self.page_max = page_threshold and threshold is None, page_alpha, page_max
@@ -54,10 +66,15 @@ class ParagraphClassifier(Step):
         if not any(p.removed is None for p in paragraphs):
             return
         x = paragraph_features(doc)
+        model = self.model
+        if doc.lang in self.lexical_info["languages"]:
+            model = self.lexical_model
+            score = self.lexical_info["intercept"] + lexical_model.scores(self.lexical, [p.text for p in paragraphs])
+            x = np.hstack((x, score[:, None].astype(x.dtype)))
         chars = np.array([len(p.text) for p in paragraphs], dtype=float)
         removed = np.array([p.removed is not None for p in paragraphs])
-        stacked = self.model.first_stage(x, chars, removed)
-        prob = self.model.second.probability(stacked)
+        stacked = model.first_stage(x, chars, removed)
+        prob = model.second.probability(stacked)
         threshold, how = self.threshold, ""
         if self.page_threshold:
             weight = np.array([len(words(p.text)) + 1.0 for p in paragraphs])
@@ -67,9 +84,9 @@ class ParagraphClassifier(Step):
                   and (prob[i] < self.prose_threshold or not is_prose(p.text, doc.lang))]
         if not judged:
             return
-        own, _ = self.model.first.contributions(x[judged])
-        context, _ = self.model.second.contributions(stacked[judged])
-        first, second = self.model.first.names, self.model.second.names
+        own, _ = model.first.contributions(x[judged])
+        context, _ = model.second.contributions(stacked[judged])
+        first, second = model.first.names, model.second.names
         skip = second.index("p")  # the first stage's score: explained by its own features instead
         context[:, skip] = 0.0
         for row, i in enumerate(judged):
