@@ -41,7 +41,8 @@ def build_steps(options: Options) -> list[Step]:
                                          prose_threshold=options.classifier_prose_threshold,
                                          page_threshold=options.classifier_page_threshold,
                                          page_alpha=options.classifier_page_alpha,
-                                         page_max=options.classifier_page_max))
+                                         page_max=options.classifier_page_max,
+                                         lexical=options.classifier_lexical))
     if options.content and (options.content_with_classifier or not options.classifier):
         steps.append(ContentClassifier(ContentThresholds(min_good_share=options.min_good_share),
                                        judge_extracted=options.content_on_extracted_html))

@@ -30,6 +30,8 @@ class Options:
     classifier_page_threshold: bool = True
     classifier_page_alpha: float = 0.7
     classifier_page_max: float = 0.5
+    # the classifier's lexical score (cleaner/models/lexical.npy: what a paragraph's words say); off: 0, no word known
+    classifier_lexical: bool = True
     # content step: below this share of the page's characters, good paragraphs do not anchor a main region
     min_good_share: float = 0.1
     repeated_lines: bool = True

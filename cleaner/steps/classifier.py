@@ -19,6 +19,12 @@ ranking; it is a property of the model, not of any wording, and it helps alike o
 the model was trained on and on the others. The cut never goes above `page_max` (0.5): a
 paragraph more likely content than not, a title above sure prose for one, is not given up
 for the sake of a page's figure.
+
+A page in a language the lexical model knows (cleaner.lexical: the log-odds of content given
+a paragraph's words, learned from the devset's training pages; English only there) is judged
+by a classifier trained with that score as one more first-stage feature
+(models/paragraphs-lexical.json); other pages, and every page with `lexical=False`, by the
+classifier without it.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import lexical as lexical_model
 from ..document import Document
 from ..features import paragraph_features
 from ..model import MODEL_PATH, ParagraphModel, load
@@ -40,6 +47,7 @@ class Scores:
     """A page's features, the second stage's input, where both stages' walks through their trees
     end (kept: the explanations of the removed paragraphs read them again) and the probabilities."""
 
+    model: ParagraphModel  # the shape-only model, or the one that also reads the lexical score
     x: np.ndarray
     stacked: np.ndarray
     first: np.ndarray  # (rows, trees), see TreeModel.leaves
@@ -49,10 +57,10 @@ class Scores:
     @classmethod
     def of(cls, model: ParagraphModel, x: np.ndarray, chars: np.ndarray, removed: np.ndarray) -> Scores:
         stacked, first, second = model.stages(x, chars, removed, second=True)
-        return cls(x, stacked, first, second, model.second.probability_of(second))
+        return cls(model, x, stacked, first, second, model.second.probability_of(second))
 
     def rows(self, index: list[int]) -> Scores:
-        return Scores(self.x[index], self.stacked[index], self.first[index], self.second[index],
+        return Scores(self.model, self.x[index], self.stacked[index], self.first[index], self.second[index],
                       self.probability[index])
 
 
@@ -61,8 +69,13 @@ class ParagraphClassifier(Step):
 
     def __init__(self, threshold: float | None = None, model_path: Path = MODEL_PATH,
                  judge_extracted: bool = False, top: int = 3, prose_threshold: float = 0.1,
-                 page_threshold: bool = True, page_alpha: float = 0.7, page_max: float = 0.5):
+                 page_threshold: bool = True, page_alpha: float = 0.7, page_max: float = 0.5,
+                 lexical: bool = True, lexical_path: Path = lexical_model.LEXICAL_PATH,
+                 lexical_model_path: Path = lexical_model.LEXICAL_MODEL_PATH):
         self.model = load(Path(model_path))
+        self.lexical_model = load(Path(lexical_model_path)) if lexical else None
+        self.lexical = lexical_model.load(Path(lexical_path)) if lexical else None
+        self.lexical_info = self.lexical_model.meta["lexical"] if lexical else {"languages": []}
         self.threshold = self.model.threshold if threshold is None else threshold
         # an explicit threshold is a fixed one
         self.page_threshold, self.page_alpha, self.page_max = page_threshold and threshold is None, page_alpha, page_max
@@ -86,9 +99,16 @@ class ParagraphClassifier(Step):
                       "classifier", detail, p_content=round(float(prob[i]), 3))
 
     def scores(self, doc: Document) -> Scores:
+        """The shape-only model's scores, or, in a language the lexical model was trained on, the
+        scores of the model that also reads what the paragraph's words say."""
         chars = np.array([len(p.text) for p in doc.paragraphs], dtype=float)
         removed = np.array([p.removed is not None for p in doc.paragraphs])
-        return Scores.of(self.model, paragraph_features(doc), chars, removed)
+        x, model = paragraph_features(doc), self.model
+        if doc.lang in self.lexical_info["languages"]:
+            model = self.lexical_model
+            score = self.lexical_info["intercept"] + lexical_model.scores(self.lexical, [p.text for p in doc.paragraphs])
+            x = np.hstack((x, score[:, None].astype(x.dtype)))
+        return Scores.of(model, x, chars, removed)
 
     def page_cut(self, doc: Document, prob: np.ndarray) -> tuple[float, str]:
         """(threshold, "page " or ""): the page's own cut when `page_threshold`, else the fixed one."""
@@ -106,11 +126,12 @@ class ParagraphClassifier(Step):
 
     def explanations(self, scores: Scores) -> list[str]:
         """For each row, the features that pushed it towards boilerplate: its own, then its context."""
-        own, _ = self.model.first.contributions_of(scores.first)
-        context, _ = self.model.second.contributions_of(scores.second)
-        second = self.model.second.names
+        model = scores.model
+        own, _ = model.first.contributions_of(scores.first)
+        context, _ = model.second.contributions_of(scores.second)
+        second = model.second.names
         context[:, second.index("p")] = 0.0  # the first stage's score: explained by its own features instead
-        own_parts = _against(self.model.first.names, scores.x, own, self.top)
+        own_parts = _against(model.first.names, scores.x, own, self.top)
         context_parts = _against(second, scores.stacked, context, 2)
         return [f"own: {mine}; context: {theirs}" if theirs else f"own: {mine}"
                 for mine, theirs in zip(own_parts, context_parts, strict=True)]
