@@ -15,7 +15,7 @@ from cleaner.reading import from_text
 from cleaner.runner import clean_corpus
 from cleaner.steps.dedup import NearDuplicateParagraphs
 
-ONLY_DEDUP = Options(rules=False, context=False, content=False, repeated_lines=False)
+ONLY_DEDUP = Options(rules=False, context=False, content=False, repeated_lines=False, classifier=False)
 WORDS = ("river harbour council budget garden library school bridge museum market winter summer bread "
          "boats fishermen volunteers children paintings engineers trucks valley music pupils shops street "
          "evening morning debate funding repairs water basement coast road factories spring seeds fences").split()
