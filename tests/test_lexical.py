@@ -70,3 +70,19 @@ def test_a_language_the_lexical_model_has_not_learned_is_judged_by_shape_alone()
     with_lexical, without = clean(), clean(classifier_lexical=False)
     assert with_lexical.text == without.text
     assert [r["evidence"] for r in with_lexical.removals] == [r["evidence"] for r in without.removals]
+
+
+def test_a_page_taken_for_a_known_language_whose_stop_words_do_not_fit_is_judged_by_shape_alone():
+    """Irish detected as English (it shares a few short words with English: 'a', 'an', 'is', 'i')
+    gets the model without the English-trained lexical score; English itself gets the score."""
+    from cleaner.reading import from_text
+
+    step = ParagraphClassifier()
+    irish = from_text(lines("Baile", "Teagmháil",
+                            "Tá an aimsir go hálainn inniu agus tá na páistí ag súgradh sa pháirc mhór in aice leis an abhainn.",
+                            "Chuaigh mé go dtí an siopa ar maidin chun arán, im agus bainne úr a cheannach don teaghlach ar fad.",
+                            "Cóipcheart"), "ga")
+    english = from_text(lines("Home", *PROSE["en"], "Contact"), "en")
+    irish.lang = english.lang = "en"
+    assert step.scores(irish).model is step.model
+    assert step.scores(english).model is step.lexical_model

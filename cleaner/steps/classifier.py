@@ -36,7 +36,7 @@ import numpy as np
 
 from .. import lexical as lexical_model
 from ..document import Document
-from ..features import paragraph_features
+from ..features import paragraph_features, stoplist_fits
 from ..model import MODEL_PATH, ParagraphModel, load
 from ..textstats import is_prose, words
 from .base import Step
@@ -71,11 +71,12 @@ class ParagraphClassifier(Step):
                  judge_extracted: bool = False, top: int = 3, prose_threshold: float = 0.1,
                  page_threshold: bool = True, page_alpha: float = 0.7, page_max: float = 0.5,
                  lexical: bool = True, lexical_path: Path = lexical_model.LEXICAL_PATH,
-                 lexical_model_path: Path = lexical_model.LEXICAL_MODEL_PATH):
+                 lexical_model_path: Path = lexical_model.LEXICAL_MODEL_PATH, lexical_min_stop: float = 0.25):
         self.model = load(Path(model_path))
         self.lexical_model = load(Path(lexical_model_path)) if lexical else None
         self.lexical = lexical_model.load(Path(lexical_path)) if lexical else None
         self.lexical_info = self.lexical_model.meta["lexical"] if lexical else {"languages": []}
+        self.lexical_min_stop = lexical_min_stop
         self.threshold = self.model.threshold if threshold is None else threshold
         # an explicit threshold is a fixed one
         self.page_threshold, self.page_alpha, self.page_max = page_threshold and threshold is None, page_alpha, page_max
@@ -104,7 +105,7 @@ class ParagraphClassifier(Step):
         chars = np.array([len(p.text) for p in doc.paragraphs], dtype=float)
         removed = np.array([p.removed is not None for p in doc.paragraphs])
         x, model = paragraph_features(doc), self.model
-        if doc.lang in self.lexical_info["languages"]:
+        if doc.lang in self.lexical_info["languages"] and stoplist_fits(doc, self.lexical_min_stop):
             model = self.lexical_model
             score = self.lexical_info["intercept"] + lexical_model.scores(self.lexical, [p.text for p in doc.paragraphs])
             x = np.hstack((x, score[:, None].astype(x.dtype)))
