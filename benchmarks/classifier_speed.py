@@ -68,7 +68,7 @@ def time_parts(doc: Document, clf: ParagraphClassifier, repeat: int) -> tuple[di
     seconds = {"features": process_time() - started}
     seconds["model"] = cpu(lambda: Scores.of(model, x, chars, removed), repeat)
     scores = Scores.of(model, x, chars, removed)
-    judged = clf.judged(doc, scores.probability)
+    judged = clf.judged(doc, scores.probability, clf.page_cut(doc, scores.probability)[0])
     seconds["explanations"] = cpu(lambda: clf.explanations(scores.rows(judged)), repeat)
     return seconds, len(judged)
 
