@@ -297,6 +297,11 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     return rows
 
 
+def word_counts(doc: Document) -> np.ndarray:
+    """Words per paragraph, as `textstats.words` counts them, read from the memo `paragraph_features` fills."""
+    return np.fromiter((len(_text(p.text).folded) for p in doc.paragraphs), dtype=np.float64, count=len(doc.paragraphs))
+
+
 def _window_sum(values: np.ndarray, reach: int) -> np.ndarray:
     """values[i - reach : i + reach + 1].sum() for each i, added left to right as numpy adds so few.
 

@@ -36,9 +36,9 @@ import numpy as np
 
 from .. import lexical as lexical_model
 from ..document import Document
-from ..features import paragraph_features, stoplist_fits
+from ..features import paragraph_features, stoplist_fits, word_counts
 from ..model import MODEL_PATH, ParagraphModel, load
-from ..textstats import is_prose, words
+from ..textstats import is_prose
 from .base import Step
 
 
@@ -116,7 +116,7 @@ class ParagraphClassifier(Step):
         if not self.page_threshold:
             return self.threshold, ""
         kept = np.array([p.removed is None for p in doc.paragraphs])
-        weight = np.array([len(words(p.text)) + 1.0 for p in doc.paragraphs])
+        weight = word_counts(doc) + 1.0  # the paragraphs' words were counted for their features
         return min(expected_f1_threshold(prob[kept], weight[kept], self.page_alpha), self.page_max), "page "
 
     def judged(self, doc: Document, prob: np.ndarray, threshold: float) -> list[int]:
