@@ -15,7 +15,7 @@ from rich.table import Table
 
 from .api import Cleaner
 from .decode import DecodeError
-from .document import Failure
+from .document import EmptyInput, Failure
 from .explain import render
 from .formats import MissingExtra
 from .options import Options
@@ -159,6 +159,8 @@ def clean(
         raise typer.Exit(2) from None
     if not quiet:
         _print_summary(summary)
+        for name, why in summary.empty_inputs:
+            err.print(f"[yellow]empty input:[/yellow] {escape(name)}: {escape(why)}", highlight=False)
     for doc_id, error in summary.failures:
         err.print(f"[red]failed:[/red] {escape(doc_id)}: {escape(error)}")
     raise typer.Exit(1 if summary.failed else 0)
@@ -203,6 +205,9 @@ def explain(
     except (DecodeError, OSError) as exc:
         items = [Failure(file.name, str(exc))]
     for item in items:
+        if isinstance(item, EmptyInput):
+            err.print(f"{escape(file.name)} holds no documents: {escape(item.reason)}", highlight=False)
+            continue
         if not hasattr(item, "paragraphs"):
             err.print(f"[red]failed:[/red] {escape(item.id)}: {escape(item.error)}")
             failed = True
@@ -228,6 +233,8 @@ def _print_summary(s: Summary) -> None:
     table.add_row("written", str(s.written))
     table.add_row("removed whole", str(s.removed))
     table.add_row("failed", str(s.failed))
+    if s.empty_inputs:
+        table.add_row("empty inputs", f"{len(s.empty_inputs)} (files holding no documents)")
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in s.languages.most_common(10)))
     table.add_row("time", f"{s.seconds:.1f} s, {s.bytes_in / 1e6:.1f} MB, {s.megabytes_per_second:.2f} MB/s, "
                           f"{s.documents_in / s.seconds if s.seconds else 0:.0f} docs/s")

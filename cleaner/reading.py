@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .decode import DecodeError, decode
-from .document import Document, Failure
+from .document import Document, EmptyInput, Failure
 from .extract import FALLBACK_SHARE, extract_page, host, page_url
 from .formats import Raw, Source, raw_items
 from .formats.base import STDIN, kind_of
@@ -71,11 +71,12 @@ def check_collisions(sources: list[Source]) -> None:
         raise InputError("output names collide; nothing was written:\n  " + "\n  ".join(clashes))
 
 
-def read(source: Source, options: Options | None = None) -> Iterator[Document | Failure]:
-    """Every document of one input, read, decoded, extracted and segmented (not cleaned)."""
+def read(source: Source, options: Options | None = None) -> Iterator[Document | Failure | EmptyInput]:
+    """Every document of one input, read, decoded, extracted and segmented (not cleaned); an
+    EmptyInput when a file of many documents holds none."""
     options = options or Options()
     for item in raw_items(source, options):
-        yield item if isinstance(item, Failure) else to_document(item, options)
+        yield to_document(item, options) if isinstance(item, Raw) else item
 
 
 def to_document(raw: Raw, options: Options) -> Document | Failure:

@@ -106,7 +106,7 @@ def _clean_batch(batch: list[Raw | Failure]) -> tuple[list[Document | Failure], 
 
 
 def _clean_one(raw: Raw | Failure, seconds: Counter) -> Document | Failure:
-    if isinstance(raw, Failure):
+    if not isinstance(raw, Raw):  # a Failure, or an EmptyInput: recorded as read
         return raw
     try:
         started = time.process_time()

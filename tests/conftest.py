@@ -94,6 +94,16 @@ def manifest(path: Path) -> list[dict]:
     return read_jsonl(Path(path))
 
 
+def accounted(summary, manifest_path: Path) -> list[dict]:
+    """The manifest's document entries, after checking that they, its lines for input files that
+    held no document, and the summary add up."""
+    entries = manifest(manifest_path)
+    documents = [e for e in entries if e["status"] != "empty"]
+    assert summary.documents_in == summary.written + summary.removed + summary.failed == len(documents)
+    assert [(e["input"], e["reason"]) for e in entries if e["status"] == "empty"] == summary.empty_inputs
+    return documents
+
+
 def write_jsonl(path: Path, records: list) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
     return path

@@ -131,3 +131,19 @@ def test_explain_of_a_bad_json_line_says_it_failed_and_exits_1(corpus, cli):
     result = cli("explain", src / "records.jsonl", env={"COLUMNS": "200"})
     assert result.exit_code == 1
     assert "failed: records.jsonl:2: not valid JSON" in result.output
+
+
+def test_explain_of_a_file_with_no_records_says_so_and_exits_0(corpus, cli):
+    src = corpus({"records.jsonl": "\n\n"})
+    result = cli("explain", src / "records.jsonl", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "records.jsonl holds no documents: no JSON lines record" in result.output
+
+
+def test_the_summary_names_each_input_file_that_held_no_documents(corpus, cli, tmp_path):
+    src = corpus({"a.txt": lines(EN[0]), "feed.jsonl": "", "more.jsonl": "\n"})
+    result = cli("clean", src, tmp_path / "out", "--workers", "1", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "empty inputs  │ 2" in result.output
+    assert "empty input: feed.jsonl: 0 bytes" in result.output
+    assert "empty input: more.jsonl: no JSON lines record" in result.output
