@@ -43,12 +43,15 @@ class KeepCopy(StrEnum):
     longest = "longest"
 
 
-def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool,
-             no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool,
-             keep_foreign: bool = False, no_classifier: bool = False, classifier_threshold: float | None = None,
-             min_good_share: float = 0.1, html_fallback_share: float = Options.html_fallback_share,
-             keep_chrome: bool = False, no_page_threshold: bool = False, content_with_classifier: bool = False,
-             second_opinions: bool = False, no_lexical: bool = False, **more) -> Options:
+def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool, no_rules: bool,
+             no_context: bool, no_content: bool, no_repeated: bool, keep_foreign: bool, no_classifier: bool,
+             classifier_threshold: float | None, min_good_share: float, html_fallback_share: float,
+             keep_chrome: bool, no_page_threshold: bool, content_with_classifier: bool, second_opinions: bool,
+             no_lexical: bool, **more) -> Options:
+    """The Options of the chain options `clean` and `explain` share (and `more` of clean's own).
+
+    Keyword-only, each named as the commands' parameter is: eighteen flags, most of them bool,
+    would be misordered without a sound."""
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
@@ -140,9 +143,12 @@ def clean(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
-    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
-                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
-                       no_page_threshold, content_with_classifier, second_opinions, no_lexical,
+    options = _options(lang=lang, rules=rules, dedup_threshold=dedup_threshold, no_dedup=no_dedup, no_rules=no_rules,
+                       no_context=no_context, no_content=no_content, no_repeated=no_repeated, keep_foreign=keep_foreign,
+                       no_classifier=no_classifier, classifier_threshold=classifier_threshold,
+                       min_good_share=min_good_share, html_fallback_share=html_fallback_share, keep_chrome=keep_chrome,
+                       no_page_threshold=no_page_threshold, content_with_classifier=content_with_classifier,
+                       second_opinions=second_opinions, no_lexical=no_lexical,
                        text_field=text_field, id_field=id_field, html_timeout=html_timeout)
     options = options.with_(dedup_keep=keep.value, dedup_index=index,
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
@@ -189,9 +195,12 @@ def explain(
     keep_foreign: bool = KEEP_FOREIGN,
 ) -> None:
     """Show FILE with every removed paragraph marked, and the step, rule and evidence behind it."""
-    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
-                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
-                       no_page_threshold, content_with_classifier, second_opinions, no_lexical)
+    options = _options(lang=lang, rules=rules, dedup_threshold=dedup_threshold, no_dedup=no_dedup, no_rules=no_rules,
+                       no_context=no_context, no_content=no_content, no_repeated=no_repeated, keep_foreign=keep_foreign,
+                       no_classifier=no_classifier, classifier_threshold=classifier_threshold,
+                       min_good_share=min_good_share, html_fallback_share=html_fallback_share, keep_chrome=keep_chrome,
+                       no_page_threshold=no_page_threshold, content_with_classifier=content_with_classifier,
+                       second_opinions=second_opinions, no_lexical=no_lexical)
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:
