@@ -14,7 +14,8 @@ from .options import Options
 from .segment import paragraphs
 from .timelimit import TimeLimitExceeded, time_limit
 
-__all__ = ["InputError", "Source", "check_collisions", "discover", "from_bytes", "from_text", "read", "to_document"]
+__all__ = ["InputError", "Source", "check_collisions", "check_output_paths", "discover", "from_bytes", "from_text",
+           "read", "to_document"]
 
 
 class InputError(ValueError):
@@ -69,6 +70,25 @@ def check_collisions(sources: list[Source]) -> None:
                 clashes.append(f"{taken[folder].rel} and {s.rel} would both write under {folder}")
     if clashes:
         raise InputError("output names collide; nothing was written:\n  " + "\n  ".join(clashes))
+
+
+def check_output_paths(folder: Path | None, files: Iterable[Path | None]) -> None:
+    """Refuse, before anything is written, what a run could only fail to write at its end: an output
+    folder that is a file, an output file (side files included) that is a folder, or either one
+    under a file."""
+    problems, blockers = [], set()
+    if folder is not None and folder.exists() and not folder.is_dir():
+        problems.append(f"{folder} is a file, and a folder output was asked for (a file output ends in .jsonl or .parquet)")
+        blockers.add(folder)
+    files = [Path(f) for f in files if f is not None]
+    problems += [f"{path} is a folder, and a file is to be written there" for path in files if path.is_dir()]
+    for path in ([folder] if folder is not None else []) + files:
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None and blocker not in blockers:  # once per file in the way
+            problems.append(f"{path} cannot be made: {blocker} is a file")
+            blockers.add(blocker)
+    if problems:
+        raise InputError("cannot write the output; nothing was written:\n  " + "\n  ".join(problems))
 
 
 def read(source: Source, options: Options | None = None) -> Iterator[Document | Failure | EmptyInput]:

@@ -41,7 +41,7 @@ from .document import Document, Failure
 from .formats import Raw, Source, raw_items
 from .language import profiles
 from .options import Options
-from .reading import discover, to_document
+from .reading import check_output_paths, discover, to_document
 from .resume import ResumeError, RunState, fingerprint, spooled
 from .sketch import Marks, carry_marks, new_marks, reads_of, sketch
 from .steps import CorpusStep, Step
@@ -193,6 +193,10 @@ def clean_corpus(
     own = [] if output_kind(output) == "stdout" else [Path(output), audit_path, manifest_path,
                                                        default_audit, default_manifest, state_folder, default_index]
     sources = discover(input_path, skip=own)
+    check_output_paths(Path(output) if output_kind(output) == "folder" else None,
+                       [Path(output) if output_kind(output) in ("jsonl", "parquet") else None,
+                        audit_path or default_audit, manifest_path or default_manifest,
+                        (options.dedup_index or default_index) if options.dedup else None])
     if output_kind(output) == "folder":
         Path(output).mkdir(parents=True, exist_ok=True)
     options = options.with_(dedup_index=options.dedup_index or default_index)

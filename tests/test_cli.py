@@ -147,3 +147,25 @@ def test_the_summary_names_each_input_file_that_held_no_documents(corpus, cli, t
     assert "empty inputs  │ 2" in result.output
     assert "empty input: feed.jsonl: 0 bytes" in result.output
     assert "empty input: more.jsonl: no JSON lines record" in result.output
+
+
+@pytest.mark.parametrize(("output", "more", "problem"), [
+    ("taken", [], "taken is a file, and a folder output was asked for"),
+    ("taken/out", [], "taken/out cannot be made: taken is a file"),
+    ("taken/out.jsonl", [], "taken/out.jsonl cannot be made: taken is a file"),
+    ("folder.jsonl", [], "folder.jsonl is a folder, and a file is to be written there"),
+    ("out", ["--audit", "folder.jsonl"], "folder.jsonl is a folder, and a file is to be written there"),
+    ("out", ["--manifest", "taken/m.jsonl"], "taken/m.jsonl cannot be made: taken is a file"),
+    ("out", ["--index", "folder.jsonl"], "folder.jsonl is a folder, and a file is to be written there"),
+])
+def test_an_output_that_cannot_be_written_is_refused_before_the_run(corpus, clean_run, tmp_path, monkeypatch,
+                                                                      output, more, problem):
+    src = corpus({"a.txt": lines(EN[0])})
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken").write_text("a file of the user's\n")
+    (tmp_path / "folder.jsonl").mkdir()
+    _, result = clean_run(src, *more, out=output)
+    assert result.exit_code == 2, result.output
+    assert problem in " ".join(result.output.split()) and "nothing was written" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.jsonl", "in", "taken"]
+    assert (tmp_path / "taken").read_text() == "a file of the user's\n" and not any((tmp_path / "folder.jsonl").iterdir())
