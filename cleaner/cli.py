@@ -18,6 +18,7 @@ from .decode import DecodeError
 from .document import EmptyInput, Failure
 from .explain import render
 from .formats import MissingExtra
+from .language import check_languages
 from .options import Options
 from .reading import InputError, Source, read
 from .resume import ResumeError
@@ -53,6 +54,10 @@ def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_
     Keyword-only, each named as the commands' parameter is: eighteen flags, most of them bool,
     would be misordered without a sound."""
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
+    try:
+        check_languages(langs)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--lang'") from None
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
         rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
