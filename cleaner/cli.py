@@ -148,6 +148,9 @@ def clean(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
+    if scheduler and engine != Engine.dask:
+        raise typer.BadParameter("goes with --engine dask (without it the run would not use the cluster)",
+                                 param_hint="'--scheduler'")
     options = _options(lang=lang, rules=rules, dedup_threshold=dedup_threshold, no_dedup=no_dedup, no_rules=no_rules,
                        no_context=no_context, no_content=no_content, no_repeated=no_repeated, keep_foreign=keep_foreign,
                        no_classifier=no_classifier, classifier_threshold=classifier_threshold,
@@ -172,6 +175,10 @@ def clean(
         _print_summary(summary)
         for name, why in summary.empty_inputs:
             err.print(f"[yellow]empty input:[/yellow] {escape(name)}: {escape(why)}", highlight=False)
+    if not summary.documents_in and not summary.empty_inputs:  # a folder without a file of a known kind
+        err.print(f"[yellow]warning:[/yellow] no input files under {escape(str(input))} (inputs end in .txt .md "
+                  ".html .htm .jsonl .jsonl.gz .jsonl.zst .parquet .warc .warc.gz; hidden files are skipped)",
+                  highlight=False, soft_wrap=True)
     for doc_id, error in summary.failures:
         err.print(f"[red]failed:[/red] {escape(doc_id)}: {escape(error)}")
     raise typer.Exit(1 if summary.failed else 0)

@@ -187,6 +187,8 @@ def clean_corpus(
     and finds near-duplicate candidates with a shuffle there. Both give the same output."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if scheduler and engine != "dask":
+        raise ValueError("a scheduler goes with engine='dask'")
     options = options or Options()
     started = time.perf_counter()
     default_audit, default_manifest, state_folder, default_index = side_paths(output)

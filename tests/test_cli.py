@@ -169,3 +169,23 @@ def test_an_output_that_cannot_be_written_is_refused_before_the_run(corpus, clea
     assert problem in " ".join(result.output.split()) and "nothing was written" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.jsonl", "in", "taken"]
     assert (tmp_path / "taken").read_text() == "a file of the user's\n" and not any((tmp_path / "folder.jsonl").iterdir())
+
+
+def test_a_scheduler_without_the_dask_engine_is_a_usage_error(corpus, clean_run):
+    out, result = clean_run(corpus({"a.txt": lines(EN[0])}), "--scheduler", "tcp://host:8786")
+    assert result.exit_code == 2
+    assert "Invalid value for '--scheduler': goes with --engine dask" in " ".join(result.output.split())
+    assert not out.exists()
+
+
+def test_a_folder_without_input_files_is_a_warning_naming_it(corpus, clean_run):
+    src = corpus({"data.json": '{"text": "not read: .json is not an input"}\n', ".hidden.txt": lines(EN[0])})
+    out, result = clean_run(src)
+    assert result.exit_code == 0, result.output
+    assert f"warning: no input files under {src} (inputs end in .txt" in " ".join(result.output.split())
+
+
+def test_a_folder_with_only_empty_inputs_gets_no_such_warning(corpus, clean_run):
+    out, result = clean_run(corpus({"feed.jsonl": ""}))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output

@@ -52,7 +52,7 @@ RUN_FLAGS = [
     (["--manifest", "m.jsonl"], {"manifest_path": Path("m.jsonl")}),
     (["--resume"], {"resume": True}),
     (["--engine", "dask"], {"engine": "dask"}),
-    (["--scheduler", "tcp://host:8786"], {"scheduler": "tcp://host:8786"}),
+    (["--scheduler", "tcp://host:8786", "--engine", "dask"], {"scheduler": "tcp://host:8786", "engine": "dask"}),
 ]
 SCREEN_ONLY = ["--quiet"]  # what is printed, nothing of the run
 
