@@ -189,3 +189,19 @@ def test_a_folder_with_only_empty_inputs_gets_no_such_warning(corpus, clean_run)
     out, result = clean_run(corpus({"feed.jsonl": ""}))
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
+
+
+@pytest.mark.parametrize("output", ["out.jsonl.gz", "out.txt", "out.json"])
+def test_an_output_named_like_a_file_cleaner_does_not_write_is_refused_not_made_a_folder(corpus, clean_run, tmp_path,
+                                                                                         output):
+    _, result = clean_run(corpus({"a.txt": lines(EN[0])}), out=tmp_path / output)
+    assert result.exit_code == 2
+    assert "is named like a file but would be made a folder" in " ".join(result.output.split())
+    assert not (tmp_path / output).exists()
+
+
+def test_an_existing_folder_named_like_a_file_is_still_an_output_folder(corpus, clean_run, tmp_path):
+    (tmp_path / "site.html").mkdir()
+    out, result = clean_run(corpus({"a.txt": lines(EN[0])}), out=tmp_path / "site.html")
+    assert result.exit_code == 0, result.output
+    assert (out / "a.txt").exists()
