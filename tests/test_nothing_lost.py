@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import FAST, PROSE, accounted, article, manifest, write_jsonl
+from conftest import ENV, FAST, PROSE, accounted, article, manifest, write_jsonl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
@@ -24,9 +24,6 @@ from warcio.warcwriter import WARCWriter
 
 from cleaner.formats.streams import lines
 from cleaner.runner import clean_corpus
-
-ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def good(i: int) -> str:

@@ -6,18 +6,14 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
-from conftest import PROSE, story, tree
+from conftest import ENV, PROSE, killed_run, story, tree
 
 from cleaner.resume import ResumeError
 from cleaner.runner import clean_corpus
-
-ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def corpus(root: Path, n: int = 150) -> Path:
@@ -49,22 +45,6 @@ def reference(tmp_path_factory):
     return src, tree(base / "out")
 
 
-KILL_AT = """
-import os, signal, sys
-import cleaner.{module} as m
-from cleaner.runner import clean_corpus
-calls = [0]
-real = m.{cls}.{method}
-def dying(self, *a, **k):
-    calls[0] += 1
-    if calls[0] == {at}:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real(self, *a, **k)
-m.{cls}.{method} = dying
-clean_corpus(sys.argv[1], sys.argv[2], workers=2)
-"""
-
-
 @pytest.mark.parametrize("module,cls,method,at", [
     ("resume", "RunState", "save", 1),       # pass 1, before the first chunk is saved
     ("resume", "RunState", "save", 4),       # pass 1, half-way
@@ -75,9 +55,7 @@ clean_corpus(sys.argv[1], sys.argv[2], workers=2)
 def test_resume_after_sigkill_at_a_given_point_is_byte_identical(tmp_path, reference, module, cls, method, at):
     src, expected = reference
     out = tmp_path / "out"
-    script = textwrap.dedent(KILL_AT.format(module=module, cls=cls, method=method, at=at))
-    run = subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
-    assert run.returncode == -signal.SIGKILL, run.stderr.decode()
+    killed_run(src, out, module, cls, method, at)
     assert_nothing_half_written(out, expected)
     clean_corpus(src, out, workers=2, resume=True)
     assert tree(out) == expected
@@ -101,8 +79,7 @@ def test_resume_after_killing_the_cli_after_a_delay(tmp_path, reference, delay):
 def test_resume_reuses_the_saved_work(tmp_path, reference):
     src, expected = reference
     out = tmp_path / "out"
-    script = textwrap.dedent(KILL_AT.format(module="writers", cls="FolderWriter", method="write", at=5))
-    subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
+    killed_run(src, out, "writers", "FolderWriter", "write", 5)
     import cleaner.runner as runner
 
     calls = []
@@ -118,8 +95,7 @@ def test_resume_reuses_the_saved_work(tmp_path, reference):
 def test_resume_refuses_state_from_other_options(tmp_path, reference):
     src, _ = reference
     out = tmp_path / "out"
-    script = textwrap.dedent(KILL_AT.format(module="resume", cls="RunState", method="save", at=2))
-    subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
+    killed_run(src, out, "resume", "RunState", "save", 2)
     from cleaner.options import Options
 
     with pytest.raises(ResumeError, match="without --resume"):
@@ -129,7 +105,6 @@ def test_resume_refuses_state_from_other_options(tmp_path, reference):
 def test_a_run_without_resume_starts_over(tmp_path, reference):
     src, expected = reference
     out = tmp_path / "out"
-    script = textwrap.dedent(KILL_AT.format(module="resume", cls="RunState", method="save", at=3))
-    subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
+    killed_run(src, out, "resume", "RunState", "save", 3)
     clean_corpus(src, out, workers=2)
     assert tree(out) == expected
