@@ -225,6 +225,9 @@ def explain(
         items = list(read(source, options))
     except (DecodeError, OSError) as exc:
         items = [Failure(file.name, str(exc))]
+    except MissingExtra as exc:  # the file's format needs a package that is not installed
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(2) from None
     for item in items:
         if isinstance(item, EmptyInput):
             err.print(f"{escape(file.name)} holds no documents: {escape(item.reason)}", highlight=False)

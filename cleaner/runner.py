@@ -199,10 +199,10 @@ def clean_corpus(
                        [Path(output) if output_kind(output) in ("jsonl", "parquet") else None,
                         audit_path or default_audit, manifest_path or default_manifest,
                         (options.dedup_index or default_index) if options.dedup else None])
+    options = options.with_(dedup_index=options.dedup_index or default_index)
+    steps = build_steps(options)  # bad rules stop the run here, before the output folder exists
     if output_kind(output) == "folder":
         Path(output).mkdir(parents=True, exist_ok=True)
-    options = options.with_(dedup_index=options.dedup_index or default_index)
-    steps = build_steps(options)
     tail = split(steps)[1]
     corpus_steps = [s for s in tail if isinstance(s, CorpusStep)]
     summary = Summary()

@@ -205,3 +205,30 @@ def test_an_existing_folder_named_like_a_file_is_still_an_output_folder(corpus, 
     out, result = clean_run(corpus({"a.txt": lines(EN[0])}), out=tmp_path / "site.html")
     assert result.exit_code == 0, result.output
     assert (out / "a.txt").exists()
+
+
+def test_explain_of_a_format_whose_package_is_missing_names_the_extra(corpus, cli, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src = corpus({})
+    pq.write_table(pa.table({"text": [EN[0]]}), src / "rows.parquet")
+    real = __import__
+
+    def no_pyarrow(name, *args, **kwargs):
+        if name == "pyarrow":
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.__import__", no_pyarrow)
+    result = cli("explain", src / "rows.parquet", env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "error: Parquet input needs the 'pyarrow' package: pip install 'cleaner[parquet]'" in result.output
+
+
+def test_rules_that_name_a_file_are_refused_as_not_a_folder(corpus, clean_run):
+    src = corpus({"a.txt": lines(EN[0]), "house.yaml": "family: house\nrules: []\n"})
+    out, result = clean_run(src / "a.txt", "--rules", src / "house.yaml")
+    assert result.exit_code == 2
+    assert "house.yaml: not a folder (--rules takes a folder of rule files)" in " ".join(result.output.split())
+    assert not out.exists()
