@@ -171,6 +171,10 @@ def clean(
     except (InputError, RuleError, ResumeError, MissingExtra) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        if output != Path("-"):  # standard input and output keep no state to resume from
+            err.print("interrupted: the same command with --resume finishes the run", highlight=False)
+        raise typer.Exit(130) from None
     if not quiet:
         _print_summary(summary)
         for name, why in summary.empty_inputs:

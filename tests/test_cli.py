@@ -232,3 +232,15 @@ def test_rules_that_name_a_file_are_refused_as_not_a_folder(corpus, clean_run):
     assert result.exit_code == 2
     assert "house.yaml: not a folder (--rules takes a folder of rule files)" in " ".join(result.output.split())
     assert not out.exists()
+
+
+def test_an_interrupted_run_says_how_to_finish_it(corpus, clean_run, monkeypatch):
+    import cleaner.cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cleaner.cli, "clean_corpus", interrupted)
+    _, result = clean_run(corpus({"a.txt": lines(EN[0])}))
+    assert result.exit_code == 130
+    assert "interrupted: the same command with --resume finishes the run" in result.output
