@@ -172,7 +172,7 @@ def clean(
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        if output != Path("-"):  # standard input and output keep no state to resume from
+        if Path("-") not in (input, output):  # standard input and output cannot be resumed
             err.print("interrupted: the same command with --resume finishes the run", highlight=False)
         raise typer.Exit(130) from None
     if not quiet:

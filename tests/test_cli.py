@@ -244,3 +244,14 @@ def test_an_interrupted_run_says_how_to_finish_it(corpus, clean_run, monkeypatch
     _, result = clean_run(corpus({"a.txt": lines(EN[0])}))
     assert result.exit_code == 130
     assert "interrupted: the same command with --resume finishes the run" in result.output
+
+
+def test_an_interrupted_run_from_standard_input_does_not_suggest_resume(clean_run, monkeypatch, tmp_path):
+    import cleaner.cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cleaner.cli, "clean_corpus", interrupted)
+    _, result = clean_run("-", out=tmp_path / "out")
+    assert result.exit_code == 130 and "--resume" not in result.output
