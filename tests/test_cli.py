@@ -234,24 +234,15 @@ def test_rules_that_name_a_file_are_refused_as_not_a_folder(corpus, clean_run):
     assert not out.exists()
 
 
-def test_an_interrupted_run_says_how_to_finish_it(corpus, clean_run, monkeypatch):
+@pytest.mark.parametrize(("source", "hint"), [("folder", True), ("-", False)])
+def test_an_interrupted_run_says_how_to_finish_it_unless_it_read_standard_input(corpus, clean_run, monkeypatch,
+                                                                               source, hint):
     import cleaner.cli
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cleaner.cli, "clean_corpus", interrupted)
-    _, result = clean_run(corpus({"a.txt": lines(EN[0])}))
+    _, result = clean_run(corpus({"a.txt": lines(EN[0])}) if source == "folder" else "-")
     assert result.exit_code == 130
-    assert "interrupted: the same command with --resume finishes the run" in result.output
-
-
-def test_an_interrupted_run_from_standard_input_does_not_suggest_resume(clean_run, monkeypatch, tmp_path):
-    import cleaner.cli
-
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(cleaner.cli, "clean_corpus", interrupted)
-    _, result = clean_run("-", out=tmp_path / "out")
-    assert result.exit_code == 130 and "--resume" not in result.output
+    assert ("interrupted: the same command with --resume finishes the run" in result.output) == hint
