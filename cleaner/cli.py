@@ -49,10 +49,10 @@ def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_
              classifier_threshold: float | None, min_good_share: float, html_fallback_share: float,
              keep_chrome: bool, no_page_threshold: bool, content_with_classifier: bool, second_opinions: bool,
              no_lexical: bool, **more) -> Options:
-    """The Options of the chain options `clean` and `explain` share (and `more` of clean's own).
+    """Options from the chain's flags, which `clean` and `explain` share (`more`: fields of clean's own).
 
     Keyword-only, each named as the commands' parameter is: eighteen flags, most of them bool,
-    would be misordered without a sound."""
+    passed by position could be misordered without a sound."""
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     try:
         check_languages(langs)
