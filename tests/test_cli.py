@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 import typer
@@ -93,6 +95,12 @@ def test_clean_help_covers_the_readme_options(cli):
     for option in ("--lang", "--workers", "--rules", "--dedup-threshold", "--no-dedup", "--no-rules", "--no-context",
                    "--no-content", "--no-classifier", "--no-repeated", "--audit", "--quiet"):
         assert option in result.output, option
+
+
+def test_the_readme_synopsis_of_clean_names_every_option_it_has():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    synopsis = readme[readme.index("cleaner clean INPUT OUTPUT"):readme.index("cleaner rules check DIR")]
+    assert sorted(set(re.findall(r"\[(--[a-z-]+)", synopsis))) == sorted(_options("clean"))
 
 
 def test_help_at_80_columns_shows_every_option_in_full(cli):
