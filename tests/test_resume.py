@@ -17,13 +17,15 @@ from cleaner.runner import clean_corpus
 
 
 def corpus(root: Path, n: int = 150) -> Path:
-    """Files and JSON lines, with lines repeated across a site and near-duplicates across documents."""
+    """Files and JSON lines, with lines repeated across a site and near-duplicates across documents,
+    and a file of no records (its manifest line must survive a resumption too)."""
     (root / "site").mkdir(parents=True)
     for i in range(n):
         (root / "site" / f"p{i:03d}.txt").write_text(
             f"Home | News | Sport\n\nHeadline {i}\n\n{story(i)}\n\n{PROSE}{i}\n\n{PROSE * 2}\n\nShare this article\n")
     (root / "feed.jsonl").write_text("".join(f'{{"id": "f{i}", "text": "Item {i}. {PROSE}\\n\\n{story(n + i)}"}}\n'
                                              for i in range(n)))
+    (root / "empty.jsonl").write_bytes(b"")
     return root
 
 
@@ -42,7 +44,9 @@ def reference(tmp_path_factory):
     base = tmp_path_factory.mktemp("ref")
     src = corpus(base / "in")
     clean_corpus(src, base / "out", workers=2)
-    return src, tree(base / "out")
+    expected = tree(base / "out")
+    assert b'{"input": "empty.jsonl", "reason": "0 bytes", "status": "empty"}' in expected["cleaner-manifest.jsonl"]
+    return src, expected
 
 
 @pytest.mark.parametrize("module,cls,method,at", [
