@@ -264,6 +264,30 @@ def test_an_empty_standard_input_is_recorded_as_an_empty_input(tmp_path):
     assert "empty input: stdin: no JSON lines record" in run.stderr.decode()
 
 
+def test_an_input_file_that_cannot_be_read_fails_alone_and_the_run_goes_on(tmp_path, monkeypatch):
+    import cleaner.runner
+
+    names = ["b.txt", "c.jsonl", "d.jsonl.gz", "e.parquet", "f.warc"]
+    (tmp_path / "in").mkdir()
+    write_jsonl(tmp_path / "in" / "a.jsonl", [{"id": "a", "text": article(1)}])
+    for name in names:
+        (tmp_path / "in" / name).write_text("x")
+    listed = cleaner.runner.fingerprint
+
+    def then_removed(sources, *args):  # as if removed, or made unreadable, once the run has started
+        stamp = listed(sources, *args)
+        for s in sources:
+            if s.rel != "a.jsonl":
+                s.path.unlink()
+        return stamp
+
+    monkeypatch.setattr(cleaner.runner, "fingerprint", then_removed)
+    summary = clean_corpus(tmp_path / "in", tmp_path / "out.jsonl", FAST, workers=1)
+    entries = accounted(summary, tmp_path / "out.jsonl.manifest.jsonl")
+    assert [(e["doc"], e["status"], e.get("error")) for e in entries] == [("a", "written", None)] + [
+        (name, "failed", "cannot read the file: No such file or directory") for name in names]
+
+
 # -- a cut file keeps what precedes the cut -----------------------------------------------------
 
 def test_a_gzip_cut_mid_record_keeps_every_whole_line_before_the_cut(tmp_path):

@@ -31,16 +31,19 @@ def raw_items(source: Source, options: Options) -> Iterator[Raw | Failure | Empt
 
     A file of many documents that holds none is one EmptyInput, whatever its format: a file of
     0 bytes (even a .parquet, which would otherwise be unreadable), or one whose records are
-    only blank lines, no rows or no HTML responses. A file of one document is that document."""
-    if not source.many:
-        yield from READERS[source.kind](source, options)
-        return
-    if not source.is_stdin and source.path.stat().st_size == 0:
-        yield EmptyInput(source.rel, "0 bytes", source.output)
-        return
+    only blank lines, no rows or no HTML responses. A file of one document is that document. A file
+    that cannot be opened (no permission, removed since the run started) is a Failure naming it."""
     empty = True
-    for item in READERS[source.kind](source, options):
-        empty = False
-        yield item
-    if empty:
+    try:
+        if source.many and not source.is_stdin and source.path.stat().st_size == 0:
+            yield EmptyInput(source.rel, "0 bytes", source.output)
+            return
+        for item in READERS[source.kind](source, options):
+            empty = False
+            yield item
+    except OSError as exc:  # unreadable, or gone since the inputs were listed: that file fails, the run goes on
+        what = "cannot read the file" if empty else "input unreadable after what was read"
+        yield Failure(source.rel, f"{what}: {exc.strerror or exc}", source.output)
+        return
+    if empty and source.many:
         yield EmptyInput(source.rel, NONE_IN[source.kind], source.output)
