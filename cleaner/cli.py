@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from enum import StrEnum
 from pathlib import Path
 
@@ -175,6 +176,11 @@ def clean(
         if Path("-") not in (input, output):  # standard input and output cannot be resumed
             err.print("interrupted: the same command with --resume finishes the run", highlight=False)
         raise typer.Exit(130) from None
+    except (BrokenProcessPool, OSError) as exc:  # not the documents' fault: exit 1 would say they failed
+        why = "a worker process died (killed, out of memory?)" if isinstance(exc, BrokenProcessPool) else str(exc)
+        resumable = "; the same command with --resume finishes it" if Path("-") not in (input, output) else ""
+        err.print(f"[red]error:[/red] the run stopped: {escape(why)}{resumable}", soft_wrap=True, highlight=False)
+        raise typer.Exit(3) from None
     if not quiet:
         _print_summary(summary)
         for name, why in summary.empty_inputs:

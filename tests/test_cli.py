@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -242,15 +243,32 @@ def test_rules_that_name_a_file_are_refused_as_not_a_folder(corpus, clean_run):
     assert not out.exists()
 
 
+def _stopped_by(monkeypatch, exc: BaseException) -> None:
+    import cleaner.cli
+
+    def run(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(cleaner.cli, "clean_corpus", run)
+
+
 @pytest.mark.parametrize(("source", "hint"), [("folder", True), ("-", False)])
 def test_an_interrupted_run_says_how_to_finish_it_unless_it_read_standard_input(corpus, clean_run, monkeypatch,
                                                                                source, hint):
-    import cleaner.cli
-
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(cleaner.cli, "clean_corpus", interrupted)
+    _stopped_by(monkeypatch, KeyboardInterrupt())
     _, result = clean_run(corpus({"a.txt": lines(EN[0])}) if source == "folder" else "-")
     assert result.exit_code == 130
     assert ("interrupted: the same command with --resume finishes the run" in result.output) == hint
+
+
+@pytest.mark.parametrize(("stop", "said"), [
+    (BrokenProcessPool("A process in the process pool was terminated abruptly"), "a worker process died"),
+    (OSError(28, "No space left on device"), "[Errno 28] No space left on device"),
+])
+def test_a_run_stopped_by_its_machine_exits_3_not_1_and_says_how_to_finish_it(corpus, clean_run, monkeypatch,
+                                                                              stop, said):
+    _stopped_by(monkeypatch, stop)
+    _, result = clean_run(corpus({"a.txt": lines(EN[0])}))
+    assert result.exit_code == 3  # 1 would say that documents failed and the rest is done
+    message = " ".join(result.output.split())
+    assert f"error: the run stopped: {said}" in message and "--resume finishes it" in message
