@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -222,14 +223,7 @@ def test_explain_of_a_format_whose_package_is_missing_names_the_extra(corpus, cl
 
     src = corpus({})
     pq.write_table(pa.table({"text": [EN[0]]}), src / "rows.parquet")
-    real = __import__
-
-    def no_pyarrow(name, *args, **kwargs):
-        if name == "pyarrow":
-            raise ImportError(name)
-        return real(name, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.__import__", no_pyarrow)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as where it is not installed
     result = cli("explain", src / "rows.parquet", env={"COLUMNS": "200"})
     assert result.exit_code == 2
     assert "error: Parquet input needs the 'pyarrow' package: pip install 'cleaner[parquet]'" in result.output
