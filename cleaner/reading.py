@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -45,13 +46,28 @@ def discover(root: Path, skip: Iterable[Path | None] = ()) -> list[Source]:
     skipped = [s for s in skipped if s not in root.resolve().parents]
     found = [
         Source(p, p.relative_to(root).as_posix())
-        for p in sorted(root.rglob("*"))
+        for p in _files_under(root)
         if p.is_file() and kind_of(p.name)
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
         and not _under(p, skipped)
     ]
     check_collisions(found)
     return found
+
+
+def _files_under(root: Path) -> list[Path]:
+    """Every file under `root` but in hidden folders, sorted; symlinked folders are not followed.
+
+    A folder that cannot be listed is an InputError: Path.rglob passes over it in silence, and
+    every document in it would be lost without a word."""
+    found, unlisted = [], []
+    for folder, subfolders, files in os.walk(root, onerror=unlisted.append):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found += [Path(folder) / name for name in files]
+    if unlisted:
+        raise InputError("cannot list these folders, and their documents would be lost; nothing was written:\n  "
+                         + "\n  ".join(f"{e.filename}: {e.strerror}" for e in unlisted))
+    return sorted(found)
 
 
 def _under(path: Path, folders: list[Path]) -> bool:

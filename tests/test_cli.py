@@ -266,3 +266,24 @@ def test_a_run_stopped_by_its_machine_exits_3_not_1_and_says_how_to_finish_it(co
     assert result.exit_code == 3  # 1 would say that documents failed and the rest is done
     message = " ".join(result.output.split())
     assert f"error: the run stopped: {said}" in message and "--resume finishes it" in message
+
+
+def test_a_folder_that_cannot_be_listed_is_refused_not_passed_over(corpus, clean_run, monkeypatch):
+    import os
+
+    src = corpus({"a.txt": lines(EN[0]), "locked/b.txt": lines(EN[1]), ".hidden/c.txt": lines(EN[2])})
+    listing = os.scandir
+
+    def scandir(path="."):  # as for a user without read permission on the folder (the tests run as root)
+        if isinstance(path, str | os.PathLike) and os.path.basename(path) in ("locked", ".hidden"):
+            raise PermissionError(13, "Permission denied", path)
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out, result = clean_run(src)
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert f"cannot list these folders, and their documents would be lost; nothing was written: {src / 'locked'}: " \
+           "Permission denied" in message
+    assert ".hidden" not in message  # hidden folders are not inputs: never listed
+    assert not out.exists()
