@@ -40,6 +40,9 @@ def discover(root: Path, skip: Iterable[Path | None] = ()) -> list[Source]:
         raise InputError(f"{root} is both the input and an output of this run: the originals would be "
                          "replaced; nothing was written")
     if root.is_file():
+        if not kind_of(root.name) and root.suffix.lower() in FILE_LIKE:  # plain text it is not
+            raise InputError(f"{root}: {root.suffix} is not a format cleaner reads (JSON lines: .jsonl, .jsonl.gz, "
+                             ".jsonl.zst); a file of no known suffix is read as plain text")
         return [Source(root, root.name)]
     if not root.is_dir():
         raise InputError(f"{root}: no such file or folder")

@@ -287,3 +287,18 @@ def test_a_folder_that_cannot_be_listed_is_refused_not_passed_over(corpus, clean
            "Permission denied" in message
     assert ".hidden" not in message  # hidden folders are not inputs: never listed
     assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["records.json", "records.json.gz", "table.csv"])
+def test_a_single_input_in_a_data_format_cleaner_does_not_read_is_refused_not_read_as_text(corpus, clean_run, name):
+    src = corpus({name: json.dumps({"text": EN[0]}) + "\n"})
+    out, result = clean_run(src / name)
+    assert result.exit_code == 2
+    assert "is not a format cleaner reads (JSON lines: .jsonl" in " ".join(result.output.split())
+    assert not out.exists()
+
+
+def test_a_single_input_of_no_known_suffix_is_read_as_plain_text(corpus, clean_run):
+    out, result = clean_run(corpus({"NOTES": lines(EN[0])}) / "NOTES")
+    assert result.exit_code == 0, result.output
+    assert (out / "NOTES.txt").read_text(encoding="utf-8") == EN[0] + "\n"
