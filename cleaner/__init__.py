@@ -1,8 +1,8 @@
 """cleaner: strip boilerplate from scraped web documents, with an audit of every removal."""
 
 from .api import Cleaner, Result, clean_text
-from .document import Document, Failure, Paragraph, Removal
+from .document import Document, EmptyInput, Failure, Paragraph, Removal
 from .options import Options
 
-__all__ = ["Cleaner", "Document", "Failure", "Options", "Paragraph", "Removal", "Result", "clean_text"]
+__all__ = ["Cleaner", "Document", "EmptyInput", "Failure", "Options", "Paragraph", "Removal", "Result", "clean_text"]
 __version__ = "0.1.0"

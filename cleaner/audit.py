@@ -6,7 +6,7 @@ import json
 import json.encoder
 from functools import lru_cache
 
-from .document import Document, Failure, Removal
+from .document import Document, EmptyInput, Failure, Removal
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 # json.dumps builds a new encoder for every call; the C one made once does the same work
@@ -92,11 +92,14 @@ def note_records(doc: Document) -> list[dict]:
     return out
 
 
-def manifest_entry(item: Document | Failure, output: str = "") -> dict:
+def manifest_entry(item: Document | Failure | EmptyInput, output: str = "") -> dict:
     """What became of one input document; `output` is where the writer put it (written ones only).
 
     "input" says where the document was when its id does not (a JSON lines record with an id of
-    its own): `data.jsonl:LINE`; a failure's id is always its place in the input."""
+    its own): `data.jsonl:LINE`; a failure's id is always its place in the input. An input file
+    that held no document has a line of its own, with no "doc": status "empty" and why."""
+    if isinstance(item, EmptyInput):
+        return {"input": item.input, "status": "empty", "reason": item.reason}
     where = {"input": item.origin} if item.origin and item.origin != item.id else {}
     if isinstance(item, Failure):
         return {"doc": item.id, **where, "status": "failed", "error": item.error}

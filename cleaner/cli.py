@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from enum import StrEnum
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from rich.table import Table
 
 from .api import Cleaner
 from .decode import DecodeError
-from .document import Failure
+from .document import EmptyInput, Failure
 from .explain import render
 from .formats import MissingExtra
+from .language import check_languages
 from .options import Options
 from .reading import InputError, Source, read
 from .resume import ResumeError
@@ -43,13 +45,20 @@ class KeepCopy(StrEnum):
     longest = "longest"
 
 
-def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool,
-             no_rules: bool, no_context: bool, no_content: bool, no_repeated: bool,
-             keep_foreign: bool = False, no_classifier: bool = False, classifier_threshold: float | None = None,
-             min_good_share: float = 0.1, html_fallback_share: float = Options.html_fallback_share,
-             keep_chrome: bool = False, no_page_threshold: bool = False, content_with_classifier: bool = False,
-             second_opinions: bool = False, no_lexical: bool = False, **more) -> Options:
+def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_dedup: bool, no_rules: bool,
+             no_context: bool, no_content: bool, no_repeated: bool, keep_foreign: bool, no_classifier: bool,
+             classifier_threshold: float | None, min_good_share: float, html_fallback_share: float,
+             keep_chrome: bool, no_page_threshold: bool, content_with_classifier: bool, second_opinions: bool,
+             no_lexical: bool, **more) -> Options:
+    """Options from the chain's flags, which `clean` and `explain` share (`more`: fields of clean's own).
+
+    Keyword-only, each named as the commands' parameter is: eighteen flags, most of them bool,
+    passed by position could be misordered without a sound."""
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
+    try:
+        check_languages(langs)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--lang'") from None
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
         rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
@@ -140,9 +149,15 @@ def clean(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
-    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
-                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
-                       no_page_threshold, content_with_classifier, second_opinions, no_lexical,
+    if scheduler and engine != Engine.dask:
+        raise typer.BadParameter("goes with --engine dask (without it the run would not use the cluster)",
+                                 param_hint="'--scheduler'")
+    options = _options(lang=lang, rules=rules, dedup_threshold=dedup_threshold, no_dedup=no_dedup, no_rules=no_rules,
+                       no_context=no_context, no_content=no_content, no_repeated=no_repeated, keep_foreign=keep_foreign,
+                       no_classifier=no_classifier, classifier_threshold=classifier_threshold,
+                       min_good_share=min_good_share, html_fallback_share=html_fallback_share, keep_chrome=keep_chrome,
+                       no_page_threshold=no_page_threshold, content_with_classifier=content_with_classifier,
+                       second_opinions=second_opinions, no_lexical=no_lexical,
                        text_field=text_field, id_field=id_field, html_timeout=html_timeout)
     options = options.with_(dedup_keep=keep.value, dedup_index=index,
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
@@ -157,8 +172,23 @@ def clean(
     except (InputError, RuleError, ResumeError, MissingExtra) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        if Path("-") not in (input, output):  # standard input and output cannot be resumed
+            err.print("interrupted: the same command with --resume finishes the run", highlight=False)
+        raise typer.Exit(130) from None
+    except (BrokenProcessPool, OSError) as exc:  # not the documents' fault: exit 1 would say they failed
+        why = "a worker process died (killed, out of memory?)" if isinstance(exc, BrokenProcessPool) else str(exc)
+        resumable = "; the same command with --resume finishes it" if Path("-") not in (input, output) else ""
+        err.print(f"[red]error:[/red] the run stopped: {escape(why)}{resumable}", soft_wrap=True, highlight=False)
+        raise typer.Exit(3) from None
     if not quiet:
         _print_summary(summary)
+        for name, why in summary.empty_inputs:
+            err.print(f"[yellow]empty input:[/yellow] {escape(name)}: {escape(why)}", highlight=False)
+    if not summary.documents_in and not summary.empty_inputs:  # a folder without a file of a known kind
+        err.print(f"[yellow]warning:[/yellow] no input files under {escape(str(input))} (inputs end in .txt .md "
+                  ".html .htm .jsonl .jsonl.gz .jsonl.zst .parquet .warc .warc.gz; hidden files are skipped)",
+                  highlight=False, soft_wrap=True)
     for doc_id, error in summary.failures:
         err.print(f"[red]failed:[/red] {escape(doc_id)}: {escape(error)}")
     raise typer.Exit(1 if summary.failed else 0)
@@ -187,9 +217,12 @@ def explain(
     keep_foreign: bool = KEEP_FOREIGN,
 ) -> None:
     """Show FILE with every removed paragraph marked, and the step, rule and evidence behind it."""
-    options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
-                       no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
-                       no_page_threshold, content_with_classifier, second_opinions, no_lexical)
+    options = _options(lang=lang, rules=rules, dedup_threshold=dedup_threshold, no_dedup=no_dedup, no_rules=no_rules,
+                       no_context=no_context, no_content=no_content, no_repeated=no_repeated, keep_foreign=keep_foreign,
+                       no_classifier=no_classifier, classifier_threshold=classifier_threshold,
+                       min_good_share=min_good_share, html_fallback_share=html_fallback_share, keep_chrome=keep_chrome,
+                       no_page_threshold=no_page_threshold, content_with_classifier=content_with_classifier,
+                       second_opinions=second_opinions, no_lexical=no_lexical)
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:
@@ -202,7 +235,13 @@ def explain(
         items = list(read(source, options))
     except (DecodeError, OSError) as exc:
         items = [Failure(file.name, str(exc))]
+    except MissingExtra as exc:  # the file's format needs a package that is not installed
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(2) from None
     for item in items:
+        if isinstance(item, EmptyInput):
+            err.print(f"{escape(file.name)} holds no documents: {escape(item.reason)}", highlight=False)
+            continue
         if not hasattr(item, "paragraphs"):
             err.print(f"[red]failed:[/red] {escape(item.id)}: {escape(item.error)}")
             failed = True
@@ -228,6 +267,8 @@ def _print_summary(s: Summary) -> None:
     table.add_row("written", str(s.written))
     table.add_row("removed whole", str(s.removed))
     table.add_row("failed", str(s.failed))
+    if s.empty_inputs:
+        table.add_row("empty inputs", f"{len(s.empty_inputs)} (files holding no documents)")
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in s.languages.most_common(10)))
     table.add_row("time", f"{s.seconds:.1f} s, {s.bytes_in / 1e6:.1f} MB, {s.megabytes_per_second:.2f} MB/s, "
                           f"{s.documents_in / s.seconds if s.seconds else 0:.0f} docs/s")

@@ -104,3 +104,13 @@ class Failure:
     error: str
     output: str = ""
     origin: str = ""  # where in the input it was, when the id does not say
+
+
+@dataclass(frozen=True)
+class EmptyInput:
+    """An input file of many documents that holds none (0 bytes, only blank lines, no rows, no HTML
+    response): not a document, but recorded, so that a run shows every file it was given."""
+
+    input: str  # the file, relative to the input root
+    reason: str
+    output: str = ""

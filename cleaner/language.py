@@ -63,6 +63,21 @@ _PROFILES: Profiles | None = None
 _FACTORY: DetectorFactory | None = None
 
 
+@cache
+def known_languages() -> tuple[str, ...]:
+    """The codes a document can be given (langdetect's profiles, both engines), and "und"."""
+    return (*sorted(n for n in os.listdir(PROFILES_DIRECTORY) if not n.startswith(".")), UNDETERMINED)
+
+
+def check_languages(codes: tuple[str, ...]) -> None:
+    """Refuse codes no document is ever given: a typo ("eng") would remove every document."""
+    known = known_languages()
+    unknown = [c for c in codes if c not in known and not any(k.startswith(f"{c}-") for k in known)]
+    if unknown:
+        raise ValueError(f"unknown language code(s) {', '.join(unknown)}; known: {', '.join(known)} "
+                         "(zh for zh-cn and zh-tw; und: too few letters to tell)")
+
+
 @dataclass(frozen=True)
 class Profiles:
     """langdetect's profiles as arrays: n-gram codes (sorted) and their per-language log probabilities."""

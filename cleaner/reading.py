@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .decode import DecodeError, decode
-from .document import Document, Failure
+from .document import Document, EmptyInput, Failure
 from .extract import FALLBACK_SHARE, extract_page, host, page_url
 from .formats import Raw, Source, raw_items
 from .formats.base import STDIN, kind_of
@@ -14,7 +15,11 @@ from .options import Options
 from .segment import paragraphs
 from .timelimit import TimeLimitExceeded, time_limit
 
-__all__ = ["InputError", "Source", "check_collisions", "discover", "from_bytes", "from_text", "read", "to_document"]
+__all__ = ["InputError", "Source", "check_collisions", "check_output_paths", "discover", "from_bytes", "from_text",
+           "read", "to_document"]
+
+
+FILE_LIKE = (".gz", ".zst", ".json", ".csv")  # besides the suffixes of inputs: names no one gives a folder
 
 
 class InputError(ValueError):
@@ -35,19 +40,37 @@ def discover(root: Path, skip: Iterable[Path | None] = ()) -> list[Source]:
         raise InputError(f"{root} is both the input and an output of this run: the originals would be "
                          "replaced; nothing was written")
     if root.is_file():
+        if not kind_of(root.name) and root.suffix.lower() in FILE_LIKE:  # plain text it is not
+            raise InputError(f"{root}: {root.suffix} is not a format cleaner reads (JSON lines: .jsonl, .jsonl.gz, "
+                             ".jsonl.zst); a file of no known suffix is read as plain text")
         return [Source(root, root.name)]
     if not root.is_dir():
         raise InputError(f"{root}: no such file or folder")
     skipped = [s for s in skipped if s not in root.resolve().parents]
     found = [
         Source(p, p.relative_to(root).as_posix())
-        for p in sorted(root.rglob("*"))
+        for p in _files_under(root)
         if p.is_file() and kind_of(p.name)
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
         and not _under(p, skipped)
     ]
     check_collisions(found)
     return found
+
+
+def _files_under(root: Path) -> list[Path]:
+    """Every file under `root` but in hidden folders, sorted; symlinked folders are not followed.
+
+    A folder that cannot be listed is an InputError: Path.rglob passes over it in silence, and
+    every document in it would be lost without a word."""
+    found, unlisted = [], []
+    for folder, subfolders, files in os.walk(root, onerror=unlisted.append):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found += [Path(folder) / name for name in files]
+    if unlisted:
+        raise InputError("cannot list these folders, and their documents would be lost; nothing was written:\n  "
+                         + "\n  ".join(f"{e.filename}: {e.strerror}" for e in unlisted))
+    return sorted(found)
 
 
 def _under(path: Path, folders: list[Path]) -> bool:
@@ -71,11 +94,35 @@ def check_collisions(sources: list[Source]) -> None:
         raise InputError("output names collide; nothing was written:\n  " + "\n  ".join(clashes))
 
 
-def read(source: Source, options: Options | None = None) -> Iterator[Document | Failure]:
-    """Every document of one input, read, decoded, extracted and segmented (not cleaned)."""
+def check_output_paths(folder: Path | None, files: Iterable[Path | None]) -> None:
+    """Refuse, before anything is written, what a run could only fail to write at its end: an output
+    folder that is a file, an output file (side files included) that is a folder, or either one
+    under a file; and a new output folder named like a file (`out.jsonl.gz`, `out.txt`), which
+    is not what its user expects."""
+    problems, blockers = [], set()
+    if folder is not None and folder.exists() and not folder.is_dir():
+        problems.append(f"{folder} is a file, and a folder output was asked for (a file output ends in .jsonl or .parquet)")
+        blockers.add(folder)
+    elif folder is not None and not folder.exists() and (kind_of(folder.name) or folder.suffix.lower() in FILE_LIKE):
+        problems.append(f"{folder} is named like a file but would be made a folder: the file outputs are .jsonl and "
+                        ".parquet (a compressed one: cleaner clean INPUT - | gzip > out.jsonl.gz)")
+    files = [Path(f) for f in files if f is not None]
+    problems += [f"{path} is a folder, and a file is to be written there" for path in files if path.is_dir()]
+    for path in ([folder] if folder is not None else []) + files:
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None and blocker not in blockers:  # once per file in the way
+            problems.append(f"{path} cannot be made: {blocker} is a file")
+            blockers.add(blocker)
+    if problems:
+        raise InputError("cannot write the output; nothing was written:\n  " + "\n  ".join(problems))
+
+
+def read(source: Source, options: Options | None = None) -> Iterator[Document | Failure | EmptyInput]:
+    """Every document of one input, read, decoded, extracted and segmented (not cleaned); an
+    EmptyInput when a file of many documents holds none."""
     options = options or Options()
     for item in raw_items(source, options):
-        yield item if isinstance(item, Failure) else to_document(item, options)
+        yield to_document(item, options) if isinstance(item, Raw) else item
 
 
 def to_document(raw: Raw, options: Options) -> Document | Failure:

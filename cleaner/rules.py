@@ -82,7 +82,8 @@ def rule_files(extra_dirs: tuple[Path, ...] = ()) -> list[Path]:
     for folder in (default_rules_dir(), *extra_dirs):
         folder = Path(folder)
         if not folder.is_dir():
-            raise RuleError(f"{folder}: rules folder does not exist")
+            raise RuleError(f"{folder}: " + ("not a folder (--rules takes a folder of rule files)" if folder.exists()
+                                             else "rules folder does not exist"))
         for path in sorted(folder.glob("*.y*ml")):
             chosen[path.name] = path
     return [chosen[name] for name in sorted(chosen)]

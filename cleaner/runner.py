@@ -41,7 +41,7 @@ from .document import Document, Failure
 from .formats import Raw, Source, raw_items
 from .language import profiles
 from .options import Options
-from .reading import discover, to_document
+from .reading import check_output_paths, discover, to_document
 from .resume import ResumeError, RunState, fingerprint, spooled
 from .sketch import Marks, carry_marks, new_marks, reads_of, sketch
 from .steps import CorpusStep, Step
@@ -106,7 +106,7 @@ def _clean_batch(batch: list[Raw | Failure]) -> tuple[list[Document | Failure], 
 
 
 def _clean_one(raw: Raw | Failure, seconds: Counter) -> Document | Failure:
-    if isinstance(raw, Failure):
+    if not isinstance(raw, Raw):  # a Failure, or an EmptyInput: recorded as read
         return raw
     try:
         started = time.process_time()
@@ -187,16 +187,22 @@ def clean_corpus(
     and finds near-duplicate candidates with a shuffle there. Both give the same output."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if scheduler and engine != "dask":
+        raise ValueError("a scheduler goes with engine='dask'")
     options = options or Options()
     started = time.perf_counter()
     default_audit, default_manifest, state_folder, default_index = side_paths(output)
     own = [] if output_kind(output) == "stdout" else [Path(output), audit_path, manifest_path,
                                                        default_audit, default_manifest, state_folder, default_index]
     sources = discover(input_path, skip=own)
+    check_output_paths(Path(output) if output_kind(output) == "folder" else None,
+                       [Path(output) if output_kind(output) in ("jsonl", "parquet") else None,
+                        audit_path or default_audit, manifest_path or default_manifest,
+                        (options.dedup_index or default_index) if options.dedup else None])
+    options = options.with_(dedup_index=options.dedup_index or default_index)
+    steps = build_steps(options)  # bad rules stop the run here, before the output folder exists
     if output_kind(output) == "folder":
         Path(output).mkdir(parents=True, exist_ok=True)
-    options = options.with_(dedup_index=options.dedup_index or default_index)
-    steps = build_steps(options)
     tail = split(steps)[1]
     corpus_steps = [s for s in tail if isinstance(s, CorpusStep)]
     summary = Summary()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .document import Document, Failure
+from .document import Document, EmptyInput, Failure
 
 
 @dataclass
@@ -21,11 +21,15 @@ class Summary:
     documents_removed: Counter = field(default_factory=Counter)  # reason -> documents
     languages: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    empty_inputs: list[tuple[str, str]] = field(default_factory=list)  # (file, why): no documents, none counted
     # where the time went: CPU seconds per step class (summed over the worker processes), and
     # per stage of the run ("read", "observe <step>", "spool", "write")
     step_seconds: Counter = field(default_factory=Counter)
 
-    def add(self, item: Document | Failure) -> None:
+    def add(self, item: Document | Failure | EmptyInput) -> None:
+        if isinstance(item, EmptyInput):
+            self.empty_inputs.append((item.input, item.reason))
+            return
         self.documents_in += 1
         if isinstance(item, Failure):
             self.failed += 1
@@ -50,6 +54,7 @@ class Summary:
         for name in ("paragraphs_removed", "chars_removed", "documents_removed", "languages", "step_seconds"):
             getattr(self, name).update(getattr(other, name))
         self.failures += other.failures
+        self.empty_inputs += other.empty_inputs
 
     @property
     def megabytes_per_second(self) -> float:

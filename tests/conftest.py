@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import signal
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +18,8 @@ from typer.testing import CliRunner, Result
 from cleaner.cli import app
 from cleaner.options import Options
 
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # a child process imports this tree's cleaner
 PROSE = ("The council of Harbour Town voted on Tuesday evening to fund a movable flood barrier at the mouth "
          "of the old harbour, ending a debate that had divided residents for two winters. ")
 # a small, fast chain: the format tests are about reading and writing, not about boilerplate
@@ -94,6 +101,16 @@ def manifest(path: Path) -> list[dict]:
     return read_jsonl(Path(path))
 
 
+def accounted(summary, manifest_path: Path) -> list[dict]:
+    """The manifest's document entries, after checking that they, its lines for input files that
+    held no document, and the summary add up."""
+    entries = manifest(manifest_path)
+    documents = [e for e in entries if e["status"] != "empty"]
+    assert summary.documents_in == summary.written + summary.removed + summary.failed == len(documents)
+    assert [(e["input"], e["reason"]) for e in entries if e["status"] == "empty"] == summary.empty_inputs
+    return documents
+
+
 def write_jsonl(path: Path, records: list) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
     return path
@@ -102,3 +119,33 @@ def write_jsonl(path: Path, records: list) -> Path:
 @pytest.fixture
 def fast() -> Options:
     return FAST
+
+
+KILL_AT = """
+import os, signal, sys
+import cleaner.{module} as m
+from cleaner.options import Options
+from cleaner.runner import clean_corpus
+calls = [0]
+real = m.{cls}.{method}
+def dying(self, *a, **k):
+    calls[0] += 1
+    if calls[0] == {at}:
+        os.killpg(0, signal.SIGKILL)  # the run and every process it started
+    return real(self, *a, **k)
+m.{cls}.{method} = dying
+clean_corpus(sys.argv[1], sys.argv[2], Options(**{options}), workers=2, engine="{engine}")
+"""
+
+
+def killed_run(src: Path | str, out: Path, module: str, cls: str, method: str, at: int, engine: str = "local",
+               options: str = "", stdin: Path | None = None) -> None:
+    """`clean_corpus(src, out)` in a session of its own, killed with SIGKILL, workers and all (as the OOM
+    killer or a reboot would), at the `at`-th call of cleaner.MODULE.CLS.METHOD; `options`: Options'
+    keyword arguments as Python source; `stdin`: what src "-" reads."""
+    script = textwrap.dedent(KILL_AT.format(module=module, cls=cls, method=method, at=at, engine=engine,
+                                            options="{" + options + "}"))
+    with open(stdin or os.devnull, "rb") as given:
+        run = subprocess.run([sys.executable, "-c", script, str(src), str(out)], stdin=given, env=ENV,
+                             capture_output=True, timeout=300, start_new_session=True)
+    assert run.returncode == -signal.SIGKILL, run.stderr.decode()[-3000:]

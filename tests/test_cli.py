@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import pytest
 import typer
@@ -95,6 +99,12 @@ def test_clean_help_covers_the_readme_options(cli):
         assert option in result.output, option
 
 
+def test_the_readme_synopsis_of_clean_names_every_option_it_has():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    synopsis = readme[readme.index("cleaner clean INPUT OUTPUT"):readme.index("cleaner rules check DIR")]
+    assert sorted(set(re.findall(r"\[(--[a-z-]+)", synopsis))) == sorted(_options("clean"))
+
+
 def test_help_at_80_columns_shows_every_option_in_full(cli):
     result = cli("clean", "--help", env={"COLUMNS": "80"})
     for option in _options("clean"):
@@ -131,3 +141,164 @@ def test_explain_of_a_bad_json_line_says_it_failed_and_exits_1(corpus, cli):
     result = cli("explain", src / "records.jsonl", env={"COLUMNS": "200"})
     assert result.exit_code == 1
     assert "failed: records.jsonl:2: not valid JSON" in result.output
+
+
+def test_explain_of_a_file_with_no_records_says_so_and_exits_0(corpus, cli):
+    src = corpus({"records.jsonl": "\n\n"})
+    result = cli("explain", src / "records.jsonl", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "records.jsonl holds no documents: no JSON lines record" in result.output
+
+
+def test_the_summary_names_each_input_file_that_held_no_documents(corpus, cli, tmp_path):
+    src = corpus({"a.txt": lines(EN[0]), "feed.jsonl": "", "more.jsonl": "\n"})
+    result = cli("clean", src, tmp_path / "out", "--workers", "1", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "empty inputs  │ 2" in result.output
+    assert "empty input: feed.jsonl: 0 bytes" in result.output
+    assert "empty input: more.jsonl: no JSON lines record" in result.output
+
+
+@pytest.mark.parametrize(("output", "more", "problem"), [
+    ("taken", [], "taken is a file, and a folder output was asked for"),
+    ("taken/out", [], "taken/out cannot be made: taken is a file"),
+    ("taken/out.jsonl", [], "taken/out.jsonl cannot be made: taken is a file"),
+    ("folder.jsonl", [], "folder.jsonl is a folder, and a file is to be written there"),
+    ("out", ["--audit", "folder.jsonl"], "folder.jsonl is a folder, and a file is to be written there"),
+    ("out", ["--manifest", "taken/m.jsonl"], "taken/m.jsonl cannot be made: taken is a file"),
+    ("out", ["--index", "folder.jsonl"], "folder.jsonl is a folder, and a file is to be written there"),
+])
+def test_an_output_that_cannot_be_written_is_refused_before_the_run(corpus, clean_run, tmp_path, monkeypatch,
+                                                                      output, more, problem):
+    src = corpus({"a.txt": lines(EN[0])})
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken").write_text("a file of the user's\n")
+    (tmp_path / "folder.jsonl").mkdir()
+    _, result = clean_run(src, *more, out=output)
+    assert result.exit_code == 2, result.output
+    assert problem in " ".join(result.output.split()) and "nothing was written" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.jsonl", "in", "taken"]
+    assert (tmp_path / "taken").read_text() == "a file of the user's\n" and not any((tmp_path / "folder.jsonl").iterdir())
+
+
+def test_a_scheduler_without_the_dask_engine_is_a_usage_error(corpus, clean_run):
+    out, result = clean_run(corpus({"a.txt": lines(EN[0])}), "--scheduler", "tcp://host:8786")
+    assert result.exit_code == 2
+    assert "Invalid value for '--scheduler': goes with --engine dask" in " ".join(result.output.split())
+    assert not out.exists()
+
+
+def test_a_folder_without_input_files_is_a_warning_naming_it(corpus, clean_run):
+    src = corpus({"data.json": '{"text": "not read: .json is not an input"}\n', ".hidden.txt": lines(EN[0])})
+    out, result = clean_run(src)
+    assert result.exit_code == 0, result.output
+    assert f"warning: no input files under {src} (inputs end in .txt" in " ".join(result.output.split())
+
+
+def test_a_folder_with_only_empty_inputs_gets_no_such_warning(corpus, clean_run):
+    out, result = clean_run(corpus({"feed.jsonl": ""}))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+
+
+@pytest.mark.parametrize("output", ["out.jsonl.gz", "out.txt", "out.json"])
+def test_an_output_named_like_a_file_cleaner_does_not_write_is_refused_not_made_a_folder(corpus, clean_run, tmp_path,
+                                                                                         output):
+    _, result = clean_run(corpus({"a.txt": lines(EN[0])}), out=tmp_path / output)
+    assert result.exit_code == 2
+    assert "is named like a file but would be made a folder" in " ".join(result.output.split())
+    assert not (tmp_path / output).exists()
+
+
+def test_an_existing_folder_named_like_a_file_is_still_an_output_folder(corpus, clean_run, tmp_path):
+    (tmp_path / "site.html").mkdir()
+    out, result = clean_run(corpus({"a.txt": lines(EN[0])}), out=tmp_path / "site.html")
+    assert result.exit_code == 0, result.output
+    assert (out / "a.txt").exists()
+
+
+def test_explain_of_a_format_whose_package_is_missing_names_the_extra(corpus, cli, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src = corpus({})
+    pq.write_table(pa.table({"text": [EN[0]]}), src / "rows.parquet")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as where it is not installed
+    result = cli("explain", src / "rows.parquet", env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "error: Parquet input needs the 'pyarrow' package: pip install 'cleaner[parquet]'" in result.output
+
+
+def test_rules_that_name_a_file_are_refused_as_not_a_folder(corpus, clean_run):
+    src = corpus({"a.txt": lines(EN[0]), "house.yaml": "family: house\nrules: []\n"})
+    out, result = clean_run(src / "a.txt", "--rules", src / "house.yaml")
+    assert result.exit_code == 2
+    assert "house.yaml: not a folder (--rules takes a folder of rule files)" in " ".join(result.output.split())
+    assert not out.exists()
+
+
+def _stopped_by(monkeypatch, exc: BaseException) -> None:
+    import cleaner.cli
+
+    def run(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(cleaner.cli, "clean_corpus", run)
+
+
+@pytest.mark.parametrize(("source", "hint"), [("folder", True), ("-", False)])
+def test_an_interrupted_run_says_how_to_finish_it_unless_it_read_standard_input(corpus, clean_run, monkeypatch,
+                                                                               source, hint):
+    _stopped_by(monkeypatch, KeyboardInterrupt())
+    _, result = clean_run(corpus({"a.txt": lines(EN[0])}) if source == "folder" else "-")
+    assert result.exit_code == 130
+    assert ("interrupted: the same command with --resume finishes the run" in result.output) == hint
+
+
+@pytest.mark.parametrize(("stop", "said"), [
+    (BrokenProcessPool("A process in the process pool was terminated abruptly"), "a worker process died"),
+    (OSError(28, "No space left on device"), "[Errno 28] No space left on device"),
+])
+def test_a_run_stopped_by_its_machine_exits_3_not_1_and_says_how_to_finish_it(corpus, clean_run, monkeypatch,
+                                                                              stop, said):
+    _stopped_by(monkeypatch, stop)
+    _, result = clean_run(corpus({"a.txt": lines(EN[0])}))
+    assert result.exit_code == 3  # 1 would say that documents failed and the rest is done
+    message = " ".join(result.output.split())
+    assert f"error: the run stopped: {said}" in message and "--resume finishes it" in message
+
+
+def test_a_folder_that_cannot_be_listed_is_refused_not_passed_over(corpus, clean_run, monkeypatch):
+    import os
+
+    src = corpus({"a.txt": lines(EN[0]), "locked/b.txt": lines(EN[1]), ".hidden/c.txt": lines(EN[2])})
+    listing = os.scandir
+
+    def scandir(path="."):  # as for a user without read permission on the folder (the tests run as root)
+        if isinstance(path, str | os.PathLike) and os.path.basename(path) in ("locked", ".hidden"):
+            raise PermissionError(13, "Permission denied", path)
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out, result = clean_run(src)
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert f"cannot list these folders, and their documents would be lost; nothing was written: {src / 'locked'}: " \
+           "Permission denied" in message
+    assert ".hidden" not in message  # hidden folders are not inputs: never listed
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["records.json", "records.json.gz", "table.csv"])
+def test_a_single_input_in_a_data_format_cleaner_does_not_read_is_refused_not_read_as_text(corpus, clean_run, name):
+    src = corpus({name: json.dumps({"text": EN[0]}) + "\n"})
+    out, result = clean_run(src / name)
+    assert result.exit_code == 2
+    assert "is not a format cleaner reads (JSON lines: .jsonl" in " ".join(result.output.split())
+    assert not out.exists()
+
+
+def test_a_single_input_of_no_known_suffix_is_read_as_plain_text(corpus, clean_run):
+    out, result = clean_run(corpus({"NOTES": lines(EN[0])}) / "NOTES")
+    assert result.exit_code == 0, result.output
+    assert (out / "NOTES.txt").read_text(encoding="utf-8") == EN[0] + "\n"

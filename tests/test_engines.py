@@ -103,6 +103,13 @@ def test_a_missing_dask_is_named(tmp_path, monkeypatch):
         clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP, workers=1, engine="dask")
 
 
+def test_a_scheduler_for_the_local_engine_is_refused_not_ignored(tmp_path):
+    write_files(tmp_path / "in", corpus(docs=2))
+    with pytest.raises(ValueError, match="scheduler goes with engine='dask'"):
+        clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP, workers=1, scheduler="tcp://host:8786")
+    assert not (tmp_path / "out").exists()
+
+
 def test_dask_engine_output_is_byte_identical_to_the_local_engine(tmp_path):
     pytest.importorskip("distributed")
     write_files(tmp_path / "old", corpus(seed=3, docs=20))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from prose import DE, EN, ES, FR, PT, lines
 
 from cleaner import Cleaner
@@ -43,3 +44,26 @@ def test_a_language_field_in_a_json_record_is_trusted(corpus, clean_run, jsonl):
     assert (out / "records" / "000002.txt").exists()
     manifest = jsonl(out / "cleaner-manifest.jsonl")
     assert manifest[0]["reason"] == "language en not in es"
+
+
+@pytest.mark.parametrize("command", ["clean", "explain"])
+def test_an_unknown_language_code_is_refused_before_anything_is_written(corpus, cli, tmp_path, command):
+    src = corpus({"english.txt": lines(EN[0])})
+    where = [src, tmp_path / "out"] if command == "clean" else [src / "english.txt"]
+    result = cli(command, *where, "--lang", "en,eng", env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "Invalid value for '--lang': unknown language code(s) eng; known: af, ar," in message
+    assert not (tmp_path / "out").exists()  # without the check, every document would have been removed
+
+
+def test_the_library_refuses_an_unknown_language_code_too():
+    with pytest.raises(ValueError, match=r"unknown language code\(s\) english; known: .*\ben\b"):
+        Cleaner(langs="english")
+
+
+def test_zh_and_und_are_codes_to_keep(corpus, clean_run):
+    src = corpus({"english.txt": lines(EN[0]), "digits.txt": "1 2 3 4 5 6 7 8 9\n"})
+    out, result = clean_run(src, "--lang", "zh,und")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.txt")) == ["digits.txt"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import FAST, PROSE, article, manifest, write_jsonl
+from conftest import ENV, FAST, PROSE, accounted, article, manifest, write_jsonl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
@@ -25,19 +25,9 @@ from warcio.warcwriter import WARCWriter
 from cleaner.formats.streams import lines
 from cleaner.runner import clean_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
 
 def good(i: int) -> str:
     return json.dumps({"id": f"g{i}", "text": article(i)})
-
-
-def accounted(summary, manifest_path: Path) -> list[dict]:
-    """The manifest's entries, after checking that they and the summary add up."""
-    entries = manifest(manifest_path)
-    assert summary.documents_in == summary.written + summary.removed + summary.failed == len(entries)
-    return entries
 
 
 def statuses(entries: list[dict]) -> list[str]:
@@ -212,6 +202,90 @@ def test_warc_html_responses_each_get_one_manifest_line_and_other_records_none(t
     assert [(e["doc"], e["status"]) for e in entries] == [
         ("https://example.org/a", "written"), ("https://example.org/bin", "failed"),
         ("https://example.org/empty", "removed"), ("https://example.org/x", "written")]
+
+
+# -- an input file that holds no document is recorded, whatever its format ----------------------
+
+def _no_rows_parquet(path: Path) -> None:
+    pq.write_table(pa.table({"id": pa.array([], pa.string()), "text": pa.array([], pa.string())}), path)
+
+
+EMPTY_INPUTS = [
+    ("zero.jsonl", lambda p: p.write_bytes(b""), "0 bytes"),
+    ("blank.jsonl", lambda p: p.write_bytes(b"\n  \n\r\n"), "no JSON lines record"),
+    ("zero.jsonl.gz", lambda p: p.write_bytes(b""), "0 bytes"),
+    ("blank.jsonl.gz", lambda p: p.write_bytes(gzip.compress(b"\n\n")), "no JSON lines record"),
+    ("zero.jsonl.zst", lambda p: p.write_bytes(b""), "0 bytes"),
+    ("zero.parquet", lambda p: p.write_bytes(b""), "0 bytes"),
+    ("norows.parquet", _no_rows_parquet, "no rows"),
+    ("zero.warc", lambda p: p.write_bytes(b""), "0 bytes"),
+    ("zero.warc.gz", lambda p: p.write_bytes(b""), "0 bytes"),
+    ("images.warc.gz", lambda p: warc_with(p, [("warcinfo", "", b"software: test", "application/warc-fields"),
+                                                ("response", "https://example.org/a.png", b"\x89PNG", "image/png")]),
+     "no HTML response record"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "reason"), EMPTY_INPUTS, ids=[case[0] for case in EMPTY_INPUTS])
+def test_an_input_file_with_no_documents_gets_one_manifest_line_saying_so(tmp_path, name, make, reason):
+    (tmp_path / "in").mkdir()
+    write_jsonl(tmp_path / "in" / "a.jsonl", [{"id": "a", "text": article(1)}])
+    make(tmp_path / "in" / name)
+    write_jsonl(tmp_path / "in" / "zz.jsonl", [{"id": "zz", "text": article(2)}])
+    summary = clean_corpus(tmp_path / "in", tmp_path / "out.jsonl", FAST, workers=1)
+    entries = manifest(tmp_path / "out.jsonl.manifest.jsonl")
+    assert [(e.get("doc"), e["status"]) for e in entries] == [("a", "written"), (None, "empty"), ("zz", "written")]
+    assert entries[1] == {"input": name, "status": "empty", "reason": reason}
+    assert summary.empty_inputs == [(name, reason)]
+    assert (summary.documents_in, summary.written, summary.failed) == (2, 2, 0)  # a file is not a document
+
+
+def test_empty_inputs_are_recorded_in_input_order_whatever_the_worker_count(tmp_path):
+    (tmp_path / "in").mkdir()
+    for i in range(3):
+        write_jsonl(tmp_path / "in" / f"{i}-full.jsonl", [{"id": f"{i}-{j}", "text": article(j)} for j in range(40)])
+        (tmp_path / "in" / f"{i}-none.jsonl").write_bytes(b"")
+    runs = {}
+    for workers in (1, 2):
+        summary = clean_corpus(tmp_path / "in", tmp_path / f"out{workers}", FAST, workers=workers)
+        entries = manifest(tmp_path / f"out{workers}" / "cleaner-manifest.jsonl")
+        assert [e["input"] for e in entries if e["status"] == "empty"] == ["0-none.jsonl", "1-none.jsonl", "2-none.jsonl"]
+        assert entries[40]["input"] == "0-none.jsonl" and summary.documents_in == 120
+        runs[workers] = (tmp_path / f"out{workers}" / "cleaner-manifest.jsonl").read_bytes()
+    assert runs[1] == runs[2]
+
+
+def test_an_empty_standard_input_is_recorded_as_an_empty_input(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "cleaner.cli", "clean", "-", "-", "--workers", "1",
+                          "--manifest", str(tmp_path / "m.jsonl")], input=b"\n", capture_output=True, env=ENV, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == b""
+    assert manifest(tmp_path / "m.jsonl") == [{"input": "stdin", "status": "empty", "reason": "no JSON lines record"}]
+    assert "empty input: stdin: no JSON lines record" in run.stderr.decode()
+
+
+def test_an_input_file_that_cannot_be_read_fails_alone_and_the_run_goes_on(tmp_path, monkeypatch):
+    import cleaner.runner
+
+    names = ["b.txt", "c.jsonl", "d.jsonl.gz", "e.parquet", "f.warc"]
+    (tmp_path / "in").mkdir()
+    write_jsonl(tmp_path / "in" / "a.jsonl", [{"id": "a", "text": article(1)}])
+    for name in names:
+        (tmp_path / "in" / name).write_text("x")
+    listed = cleaner.runner.fingerprint
+
+    def then_removed(sources, *args):  # as if removed, or made unreadable, once the run has started
+        stamp = listed(sources, *args)
+        for s in sources:
+            if s.rel != "a.jsonl":
+                s.path.unlink()
+        return stamp
+
+    monkeypatch.setattr(cleaner.runner, "fingerprint", then_removed)
+    summary = clean_corpus(tmp_path / "in", tmp_path / "out.jsonl", FAST, workers=1)
+    entries = accounted(summary, tmp_path / "out.jsonl.manifest.jsonl")
+    assert [(e["doc"], e["status"], e.get("error")) for e in entries] == [("a", "written", None)] + [
+        (name, "failed", "cannot read the file: No such file or directory") for name in names]
 
 
 # -- a cut file keeps what precedes the cut -----------------------------------------------------

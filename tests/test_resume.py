@@ -6,28 +6,26 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
-from conftest import PROSE, story, tree
+from conftest import ENV, PROSE, killed_run, story, tree
 
 from cleaner.resume import ResumeError
 from cleaner.runner import clean_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
 
 def corpus(root: Path, n: int = 150) -> Path:
-    """Files and JSON lines, with lines repeated across a site and near-duplicates across documents."""
+    """Files and JSON lines, with lines repeated across a site and near-duplicates across documents,
+    and a file of no records (its manifest line must survive a resumption too)."""
     (root / "site").mkdir(parents=True)
     for i in range(n):
         (root / "site" / f"p{i:03d}.txt").write_text(
             f"Home | News | Sport\n\nHeadline {i}\n\n{story(i)}\n\n{PROSE}{i}\n\n{PROSE * 2}\n\nShare this article\n")
     (root / "feed.jsonl").write_text("".join(f'{{"id": "f{i}", "text": "Item {i}. {PROSE}\\n\\n{story(n + i)}"}}\n'
                                              for i in range(n)))
+    (root / "empty.jsonl").write_bytes(b"")
     return root
 
 
@@ -46,23 +44,9 @@ def reference(tmp_path_factory):
     base = tmp_path_factory.mktemp("ref")
     src = corpus(base / "in")
     clean_corpus(src, base / "out", workers=2)
-    return src, tree(base / "out")
-
-
-KILL_AT = """
-import os, signal, sys
-import cleaner.{module} as m
-from cleaner.runner import clean_corpus
-calls = [0]
-real = m.{cls}.{method}
-def dying(self, *a, **k):
-    calls[0] += 1
-    if calls[0] == {at}:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real(self, *a, **k)
-m.{cls}.{method} = dying
-clean_corpus(sys.argv[1], sys.argv[2], workers=2)
-"""
+    expected = tree(base / "out")
+    assert b'{"input": "empty.jsonl", "reason": "0 bytes", "status": "empty"}' in expected["cleaner-manifest.jsonl"]
+    return src, expected
 
 
 @pytest.mark.parametrize("module,cls,method,at", [
@@ -75,9 +59,7 @@ clean_corpus(sys.argv[1], sys.argv[2], workers=2)
 def test_resume_after_sigkill_at_a_given_point_is_byte_identical(tmp_path, reference, module, cls, method, at):
     src, expected = reference
     out = tmp_path / "out"
-    script = textwrap.dedent(KILL_AT.format(module=module, cls=cls, method=method, at=at))
-    run = subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
-    assert run.returncode == -signal.SIGKILL, run.stderr.decode()
+    killed_run(src, out, module, cls, method, at)
     assert_nothing_half_written(out, expected)
     clean_corpus(src, out, workers=2, resume=True)
     assert tree(out) == expected
@@ -101,8 +83,7 @@ def test_resume_after_killing_the_cli_after_a_delay(tmp_path, reference, delay):
 def test_resume_reuses_the_saved_work(tmp_path, reference):
     src, expected = reference
     out = tmp_path / "out"
-    script = textwrap.dedent(KILL_AT.format(module="writers", cls="FolderWriter", method="write", at=5))
-    subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
+    killed_run(src, out, "writers", "FolderWriter", "write", 5)
     import cleaner.runner as runner
 
     calls = []
@@ -118,8 +99,7 @@ def test_resume_reuses_the_saved_work(tmp_path, reference):
 def test_resume_refuses_state_from_other_options(tmp_path, reference):
     src, _ = reference
     out = tmp_path / "out"
-    script = textwrap.dedent(KILL_AT.format(module="resume", cls="RunState", method="save", at=2))
-    subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
+    killed_run(src, out, "resume", "RunState", "save", 2)
     from cleaner.options import Options
 
     with pytest.raises(ResumeError, match="without --resume"):
@@ -129,7 +109,6 @@ def test_resume_refuses_state_from_other_options(tmp_path, reference):
 def test_a_run_without_resume_starts_over(tmp_path, reference):
     src, expected = reference
     out = tmp_path / "out"
-    script = textwrap.dedent(KILL_AT.format(module="resume", cls="RunState", method="save", at=3))
-    subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True, timeout=120)
+    killed_run(src, out, "resume", "RunState", "save", 3)
     clean_corpus(src, out, workers=2)
     assert tree(out) == expected

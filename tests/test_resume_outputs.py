@@ -8,34 +8,14 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import PROSE, story
+from conftest import ENV, PROSE, killed_run, story
 
 from cleaner.options import Options
 from cleaner.resume import ResumeError
 from cleaner.runner import clean_corpus
-
-ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-KILL_AT = """
-import os, signal, sys
-import cleaner.{module} as m
-from cleaner.options import Options
-from cleaner.runner import clean_corpus
-calls = [0]
-real = m.{cls}.{method}
-def dying(self, *a, **k):
-    calls[0] += 1
-    if calls[0] == {at}:
-        os.killpg(0, signal.SIGKILL)  # the run and every process it started
-    return real(self, *a, **k)
-m.{cls}.{method} = dying
-clean_corpus(sys.argv[1], sys.argv[2], Options(**{options}), workers=2, engine="{engine}")
-"""
 
 
 def records(n: int = 200) -> list[dict]:
@@ -53,14 +33,6 @@ def side_files(output: Path) -> dict[str, bytes]:
     """The output and everything cleaner wrote beside it, except the hidden state folder."""
     return {p.name: p.read_bytes() for p in sorted(output.parent.iterdir())
             if p.is_file() and p.name.startswith(output.name)}
-
-
-def kill(src, out: Path, module: str, cls: str, method: str, at: int, engine: str = "local", options: str = "") -> None:
-    script = textwrap.dedent(KILL_AT.format(module=module, cls=cls, method=method, at=at, engine=engine,
-                                            options="{" + options + "}"))
-    run = subprocess.run([sys.executable, "-c", script, str(src), str(out)], env=ENV, capture_output=True,
-                         timeout=300, start_new_session=True)
-    assert run.returncode == -signal.SIGKILL, run.stderr.decode()[-3000:]
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +57,7 @@ def reference(jsonl_input, tmp_path_factory):
 def test_a_file_output_killed_anywhere_resumes_byte_identical(tmp_path, jsonl_input, reference, name, writer,
                                                               module, method, at):
     out = tmp_path / name
-    kill(jsonl_input, out, module, "RunState" if module == "resume" else writer, method, at)
+    killed_run(jsonl_input, out, module, "RunState" if module == "resume" else writer, method, at)
     assert side_files(out) == {}  # nothing visible, let alone half-written, before the run completes
     clean_corpus(jsonl_input, out, workers=2, resume=True)
     assert side_files(out) == reference[name]
@@ -96,7 +68,7 @@ def test_a_file_output_keeps_the_previous_runs_whole_files_until_the_new_ones_ar
     out = tmp_path / "out.jsonl"
     clean_corpus(jsonl_input, out, Options(dedup=False), workers=2)
     before = side_files(out)
-    kill(jsonl_input, out, "writers", "JsonlWriter", "write", 150)
+    killed_run(jsonl_input, out, "writers", "JsonlWriter", "write", 150)
     assert side_files(out) == before
     clean_corpus(jsonl_input, out, workers=2, resume=True)
     assert side_files(out) == reference["out.jsonl"]
@@ -104,7 +76,7 @@ def test_a_file_output_keeps_the_previous_runs_whole_files_until_the_new_ones_ar
 
 def test_resuming_a_file_output_with_other_options_is_refused(tmp_path, jsonl_input):
     out = tmp_path / "out.jsonl"
-    kill(jsonl_input, out, "resume", "RunState", "save", 3)
+    killed_run(jsonl_input, out, "resume", "RunState", "save", 3)
     with pytest.raises(ResumeError, match="without --resume"):
         clean_corpus(jsonl_input, out, Options(text_field="body"), workers=1, resume=True)
 
@@ -112,7 +84,7 @@ def test_resuming_a_file_output_with_other_options_is_refused(tmp_path, jsonl_in
 def test_the_dask_engine_killed_in_pass_one_resumes_byte_identical(tmp_path, jsonl_input, reference):
     pytest.importorskip("distributed")
     out = tmp_path / "out.jsonl"
-    kill(jsonl_input, out, "resume", "RunState", "save", 2, engine="dask")
+    killed_run(jsonl_input, out, "resume", "RunState", "save", 2, engine="dask")
     assert side_files(out) == {}
     clean_corpus(jsonl_input, out, workers=2, resume=True, engine="dask")
     assert side_files(out) == reference["out.jsonl"]
@@ -125,7 +97,7 @@ def test_a_rule_file_edited_between_kill_and_resume_does_not_mix_old_and_new_rul
                                       "  - id: headline\n    pattern: '^Headline \\d+$'\n")
     opts = f'"rules_dirs": ("{rules}",)'
     out = tmp_path / "out.jsonl"
-    kill(jsonl_input, out, "resume", "RunState", "save", 3, options=opts)
+    killed_run(jsonl_input, out, "resume", "RunState", "save", 3, options=opts)
     (rules / "house.yaml").write_text("family: house\nreason: house headline\nrules: []\n")
     try:
         resumed = clean_corpus(jsonl_input, out, Options(rules_dirs=(rules,)), workers=2, resume=True)
@@ -141,12 +113,7 @@ def test_resuming_from_standard_input_with_other_data_does_not_reuse_the_old_dat
     other = [dict(r, text=r["text"].replace("It happened on day", "It was reported on day")) for r in records(200)]
     second = write(tmp_path / "second.jsonl", other)
     out = tmp_path / "out.jsonl"
-    script = textwrap.dedent(KILL_AT.format(module="resume", cls="RunState", method="save", at=3, engine="local",
-                                            options="{}")).replace("sys.argv[1]", '"-"')
-    with open(first, "rb") as stdin:
-        run = subprocess.run([sys.executable, "-c", script, "-", str(out)], stdin=stdin, env=ENV,
-                             capture_output=True, timeout=300, start_new_session=True)
-    assert run.returncode == -signal.SIGKILL, run.stderr.decode()[-3000:]
+    killed_run("-", out, "resume", "RunState", "save", 3, stdin=first)
     cmd = [sys.executable, "-m", "cleaner.cli", "clean", "-", str(out), "-q", "--workers", "2", "--resume"]
     with open(second, "rb") as stdin:
         done = subprocess.run(cmd, stdin=stdin, env=ENV, capture_output=True, timeout=300)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..document import Document
-from ..language import ENGINES, UNDETERMINED, detect
+from ..language import ENGINES, UNDETERMINED, check_languages, detect
 from .base import Step
 
 
@@ -53,6 +53,7 @@ class KeepLanguages(Step):
     name = "language"
 
     def __init__(self, langs: tuple[str, ...]):
+        check_languages(tuple(langs))
         self.langs = frozenset(langs)
 
     def apply(self, doc: Document) -> None:
