@@ -43,10 +43,8 @@ class Cleaner:
     def document(self, text: str, id: str = "<text>", format: str = "text", url: str = "",
                  site: str = "", meta: dict | None = None) -> Document:
         """Read a text (or, with format="html", a page) into an unmarked document."""
-        return from_text(text, id, format, site=site, source=url,
-                         favor_recall=self.options.html_favor_recall, meta=meta,
-                         fallback_share=self.options.html_fallback_share, drop_chrome=self.options.html_drop_chrome,
-                         fast=self.options.html_fast)
+        return from_text(text, id, format, site=site, source=url, meta=meta,
+                         extraction=self.options.extraction())
 
     def clean(self, doc: str | Document, id: str = "<text>", format: str = "text", url: str = "") -> Result:
         if not isinstance(doc, Document):

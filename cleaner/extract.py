@@ -1,7 +1,8 @@
 """Main content of an HTML page, with trafilatura; the page is parsed once.
 
 trafilatura is given the parsed tree (it works on a copy of it), and the same tree, unchanged,
-tells how much visible text the page has and is rendered when trafilatura kept too little of it.
+tells how much visible text the page has and is rendered when trafilatura kept too little of it,
+or when the page is a forum thread.
 """
 
 from __future__ import annotations
@@ -12,12 +13,8 @@ from urllib.parse import urlsplit
 import trafilatura
 from trafilatura.utils import load_html
 
-from .render import nonspace_chars, parse, render_tree, visible_chars
-
-# trafilatura keeping less than this share of the text our chain would judge instead (the page's
-# visible text without its declared chrome and readers' comments) has missed its main content
-# (listings, shop grids, forums, a sub-region): the page, one block per line, goes to our chain
-FALLBACK_SHARE = 0.25
+from .options import Extraction
+from .render import forum_thread, nonspace_chars, parse, render_tree, visible_chars
 
 _CANONICAL = re.compile(
     r"""<link[^>]+rel=["']?canonical["']?[^>]*href=["']([^"']+)|"""
@@ -38,20 +35,22 @@ def extract_main_text(page, favor_recall: bool = True, fast: bool = True) -> str
     return text or ""
 
 
-def extract_page(html: str, favor_recall: bool = True, fallback_share: float = FALLBACK_SHARE,
-                 drop_chrome: bool = True, fast: bool = True) -> tuple[str, str]:
-    """(text, extractor): trafilatura's main content, or the rendered page when that is too little."""
+def extract_page(html: str, how: Extraction = Extraction()) -> tuple[str, str]:
+    """(text, extractor): trafilatura's main content, or the rendered page when that is too little
+    or the page is a forum thread."""
     tree = load_html(html) if html.strip() else None  # the parser trafilatura itself uses
-    main = extract_main_text(tree, favor_recall, fast) if tree is not None else ""
+    if tree is not None and how.forum_threads and forum_thread(tree):
+        return render_tree(tree, drop_chrome=how.drop_chrome), "rendered"
+    main = extract_main_text(tree, how.favor_recall, how.fast) if tree is not None else ""
     if tree is None:  # what trafilatura refuses (a bare fragment) is still a page to render
         tree = parse(html)
         if tree is None:
             return "", "trafilatura"
     kept = nonspace_chars(main)
-    if kept >= fallback_share * visible_chars(tree):
+    if kept >= how.fallback_share * visible_chars(tree):
         return main, "trafilatura"  # the text we would judge is never more than the visible text
-    judged = render_tree(tree, drop_chrome=drop_chrome)
-    if kept >= fallback_share * nonspace_chars(judged):
+    judged = render_tree(tree, drop_chrome=how.drop_chrome)
+    if kept >= how.fallback_share * nonspace_chars(judged):
         return main, "trafilatura"
     return judged, "rendered"
 

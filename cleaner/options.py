@@ -7,6 +7,22 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class Extraction:
+    """How cleaner.extract takes a page's main text (Options.html_* set these)."""
+
+    favor_recall: bool = True  # trafilatura favours recall; our filters take care of precision
+    # trafilatura keeping less than this share of the text our chain would judge instead (the page's
+    # visible text without its declared chrome and readers' comments) has missed its main content
+    # (listings, shop grids, a sub-region): the page, one block per line, goes to our chain
+    fallback_share: float = 0.25
+    drop_chrome: bool = True  # the render leaves out nav, ARIA landmarks, footer/aside/header
+    fast: bool = True  # trafilatura without its second opinions (readability, jusText)
+    # a forum thread is rendered and judged by our chain: trafilatura takes the replies for
+    # readers' comments and keeps only the opening post
+    forum_threads: bool = True
+
+
+@dataclass(frozen=True)
 class Options:
     # which languages to keep (ISO 639-1 codes as langdetect gives them); empty keeps all
     langs: tuple[str, ...] = ()
@@ -68,10 +84,13 @@ class Options:
     # HTML: when trafilatura keeps less than this share of the text our chain would judge instead
     # (the visible text, without chrome and comments when html_drop_chrome), that page, one block
     # per line, goes to our own chain (see cleaner/extract.py)
-    html_fallback_share: float = 0.25
+    html_fallback_share: float = Extraction.fallback_share
     # HTML judged by our chain: leave out nav, ARIA navigation/banner/contentinfo/search landmarks,
     # and footer/aside/header outside article or main (the page's own word on what is not content)
     html_drop_chrome: bool = True
+    # HTML: a forum thread (schema.org DiscussionForumPosting) is judged by our chain whole:
+    # trafilatura takes its replies for readers' comments and keeps only the opening post
+    html_forum_threads: bool = True
     # run the content classifier on trafilatura's extraction too (it has already chosen the main text)
     content_on_extracted_html: bool = False
     # inputs: JSON lines and Parquet fields holding the text and the id (datatrove's and dolma's names)
@@ -83,6 +102,12 @@ class Options:
     max_document_bytes: int = 64 << 20
     rule_timeout: float = 0.5
     extra: dict = field(default_factory=dict)
+
+    def extraction(self) -> Extraction:
+        """The html_* options, as the reader takes them."""
+        return Extraction(favor_recall=self.html_favor_recall, fallback_share=self.html_fallback_share,
+                          drop_chrome=self.html_drop_chrome, fast=self.html_fast,
+                          forum_threads=self.html_forum_threads)
 
     def with_(self, **changes) -> Options:
         return replace(self, **_coerce(changes))

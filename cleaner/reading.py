@@ -8,10 +8,10 @@ from pathlib import Path
 
 from .decode import DecodeError, decode
 from .document import Document, EmptyInput, Failure
-from .extract import FALLBACK_SHARE, extract_page, host, page_url
+from .extract import extract_page, host, page_url
 from .formats import Raw, Source, raw_items
 from .formats.base import STDIN, kind_of
-from .options import Options
+from .options import Extraction, Options
 from .segment import paragraphs
 from .timelimit import TimeLimitExceeded, time_limit
 
@@ -136,10 +136,8 @@ def to_document(raw: Raw, options: Options) -> Document | Failure:
         else:
             text, meta = raw.text or "", raw.meta
         with time_limit(options.html_timeout if raw.kind == "html" else 0):
-            doc = from_text(text, raw.id, raw.kind, site=raw.site, source=raw.source,
-                            favor_recall=options.html_favor_recall, meta=meta,
-                            fallback_share=options.html_fallback_share, drop_chrome=options.html_drop_chrome,
-                            fast=options.html_fast)
+            doc = from_text(text, raw.id, raw.kind, site=raw.site, source=raw.source, meta=meta,
+                            extraction=options.extraction())
     except DecodeError as exc:
         return Failure(raw.id, str(exc), raw.output, raw.origin)
     except TimeLimitExceeded as exc:
@@ -149,11 +147,9 @@ def to_document(raw: Raw, options: Options) -> Document | Failure:
 
 
 def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
-               favor_recall: bool = True, fallback_share: float = FALLBACK_SHARE, drop_chrome: bool = True,
-               fast: bool = True) -> Document:
+               extraction: Extraction = Extraction()) -> Document:
     decoded = decode(data, html=kind == "html")
-    doc = from_text(decoded.text, doc_id, kind, site=site, favor_recall=favor_recall, fallback_share=fallback_share,
-                    drop_chrome=drop_chrome, fast=fast)
+    doc = from_text(decoded.text, doc_id, kind, site=site, extraction=extraction)
     doc.meta["encoding"] = decoded.encoding
     if decoded.replaced:
         doc.meta["undecodable_chars"] = decoded.replaced
@@ -161,12 +157,11 @@ def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
 
 
 def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source: str = "",
-              favor_recall: bool = True, meta: dict | None = None,
-              fallback_share: float = FALLBACK_SHARE, drop_chrome: bool = True, fast: bool = True) -> Document:
+              meta: dict | None = None, extraction: Extraction = Extraction()) -> Document:
     meta = dict(meta or {})
     if kind == "html":
         source = source or page_url(text)
-        text, meta["extractor"] = extract_page(text, favor_recall, fallback_share, drop_chrome, fast)
+        text, meta["extractor"] = extract_page(text, extraction)
     doc = Document(id=doc_id, text=text, source=source, site=host(source) or site, meta=meta)
     doc.paragraphs = paragraphs(text)
     return doc

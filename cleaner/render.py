@@ -8,7 +8,7 @@ navigation/banner/contentinfo/search landmarks, and `footer`/`aside`/`header` ou
 they hold the page's `article` or `main` themselves (a page wrapped in its header). Readers'
 comments are left out as trafilatura leaves them out (we ask it for no comments): containers
 whose id or class starts with "comment" (not "commentary"), Disqus threads; except on a forum
-thread (schema.org DiscussionForumPosting), where the posts are the content.
+thread (schema.org DiscussionForumPosting, as JSON-LD or microdata), where the posts are the content.
 
 Everything here reads the parsed tree and never changes it: the tree trafilatura was given is
 rendered from as it was parsed, so a page is parsed once.
@@ -39,6 +39,7 @@ _COMMENTS = etree.XPath(
     namespaces={"re": "http://exslt.org/regular-expressions"},
 )
 _FORUM_THREAD = re.compile(r'"@type"\s*:\s*(?:"DiscussionForumPosting"|\[[^\]]*"DiscussionForumPosting")')
+_FORUM_MICRODATA = etree.XPath('(//*[contains(@itemtype, "schema.org/DiscussionForumPosting")])[1]')
 
 
 def parse(markup: str):
@@ -93,10 +94,15 @@ def _chrome(root) -> frozenset:
     return frozenset(doomed)
 
 
-def _comments(root) -> frozenset:
+def forum_thread(root) -> bool:
+    """The page says it is a forum thread (schema.org DiscussionForumPosting, as JSON-LD or microdata)."""
     if any(s.text and _FORUM_THREAD.search(s.text) for s in root.iterfind('.//script[@type="application/ld+json"]')):
-        return frozenset()
-    return frozenset(_COMMENTS(root))
+        return True
+    return bool(_FORUM_MICRODATA(root))
+
+
+def _comments(root) -> frozenset:
+    return frozenset() if forum_thread(root) else frozenset(_COMMENTS(root))
 
 
 def _walk(element, parts: list[str], chrome: frozenset) -> None:

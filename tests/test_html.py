@@ -5,6 +5,7 @@ from __future__ import annotations
 from prose import EN
 
 from cleaner import Cleaner
+from cleaner.options import Extraction
 
 PAGE = f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>The village ferry</title></head>
@@ -82,7 +83,7 @@ def test_a_page_is_parsed_once_and_trafilatura_leaves_the_tree_as_it_was(monkeyp
     monkeypatch.setattr(extract, "parse", lambda markup: parsed.append(markup))
     real = extract.trafilatura.extract
     monkeypatch.setattr(extract.trafilatura, "extract", lambda page, **kw: given.append(page) or real(page, **kw))
-    text, how = extract.extract_page(PAGE, fallback_share=ALWAYS_RENDER)  # trafilatura, then the render of the same tree
+    text, how = extract.extract_page(PAGE, Extraction(fallback_share=ALWAYS_RENDER))  # trafilatura, then the render of the same tree
     assert how == "rendered" and EN[1] in text
     assert len(parsed) == 1 and isinstance(given[0], etree._Element)
 
@@ -113,7 +114,7 @@ def test_text_written_for_readers_without_scripts_is_rendered():
 def test_trafilatura_s_second_opinions_are_an_option():
     from cleaner.extract import extract_page
 
-    assert extract_page(PAGE, fast=False)[0] == extract_page(PAGE, fast=True)[0]
+    assert extract_page(PAGE, Extraction(fast=False))[0] == extract_page(PAGE, Extraction(fast=True))[0]
     assert Cleaner().options.html_fast and not Cleaner(html_fast=False).options.html_fast
 
 
@@ -138,6 +139,26 @@ def test_on_a_forum_thread_the_comments_are_the_posts():
     assert EN[3] in _judged(page)
 
 
+def _thread(*posts: str) -> str:
+    """A forum thread as Discourse serves it to crawlers: schema.org microdata, replies as Comments."""
+    def post(n: int, text: str) -> str:
+        kind = "" if n == 1 else " itemprop='comment' itemscope itemtype='http://schema.org/Comment'"
+        return (f"<div id='post_{n}'{kind} class='topic-body crawler-post'><div class='crawler-post-meta'>"
+                f"<span itemprop='author'>member{n}</span></div><div class='post' itemprop='text'><p>{text}</p></div></div>")
+    return ("<html><head><title>The ferry timetable - Village forum</title></head><body>"
+            "<div itemscope itemtype='http://schema.org/DiscussionForumPosting'>"
+            "<meta itemprop='headline' content='The ferry timetable'>"
+            + "".join(post(n, text) for n, text in enumerate(posts, 1)) + "</div></body></html>")
+
+
+def test_a_forum_thread_keeps_its_replies():
+    page = _thread(EN[0], EN[1], EN[2])
+    only_first = Cleaner(html_forum_threads=False).clean(page, format="html").text
+    assert EN[0] in only_first and EN[1] not in only_first  # trafilatura takes replies for comments
+    text = Cleaner().clean(page, format="html").text
+    assert all(post in text for post in EN[:3])
+
+
 def test_a_page_falls_back_only_when_trafilatura_missed_text_outside_chrome_and_comments():
     from cleaner.extract import extract_page
 
@@ -145,7 +166,7 @@ def test_a_page_falls_back_only_when_trafilatura_missed_text_outside_chrome_and_
     article = f"<article><h1>The ferry</h1><p>{EN[0]}</p><p>{EN[1]}</p></article>"
     big_nav = f"<html><body><nav><ul>{menu}</ul></nav>{article}</body></html>"
     assert extract_page(big_nav)[1] == "trafilatura"  # most of the visible text is the menu
-    assert extract_page(big_nav, drop_chrome=False)[1] == "rendered"  # the menu is judged as text
+    assert extract_page(big_nav, Extraction(drop_chrome=False))[1] == "rendered"  # the menu is judged as text
 
 
 def test_trafilatura_s_second_opinions_can_be_asked_for_on_the_command_line(corpus, clean_run, monkeypatch):
