@@ -49,10 +49,10 @@ def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_
              no_context: bool, no_content: bool, no_repeated: bool, keep_foreign: bool, no_classifier: bool,
              classifier_threshold: float | None, min_good_share: float, html_fallback_share: float,
              keep_chrome: bool, no_page_threshold: bool, content_with_classifier: bool, second_opinions: bool,
-             no_lexical: bool, **more) -> Options:
+             no_forum_threads: bool, no_lexical: bool, **more) -> Options:
     """Options from the chain's flags, which `clean` and `explain` share (`more`: fields of clean's own).
 
-    Keyword-only, each named as the commands' parameter is: eighteen flags, most of them bool,
+    Keyword-only, each named as the commands' parameter is: nineteen flags, most of them bool,
     passed by position could be misordered without a sound."""
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     try:
@@ -65,7 +65,8 @@ def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_
         foreign_paragraphs=not keep_foreign, classifier=not no_classifier, classifier_threshold=classifier_threshold,
         min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome,
         classifier_page_threshold=not no_page_threshold, content_with_classifier=content_with_classifier,
-        html_fast=not second_opinions, classifier_lexical=not no_lexical, **more,
+        html_fast=not second_opinions, html_forum_threads=not no_forum_threads, classifier_lexical=not no_lexical,
+        **more,
     )
 
 
@@ -98,6 +99,8 @@ KEEP_CHROME = typer.Option(False, "--keep-html-chrome", help="HTML judged by our
                                                                "and ARIA navigation landmarks instead of leaving them out.")
 SECOND_OPINIONS = typer.Option(False, "--html-second-opinions", help="HTML: let trafilatura check its extraction "
                                "against readability and jusText (slower; by default our fallback and chain judge instead).")
+NO_FORUM_THREADS = typer.Option(False, "--no-forum-threads", help="HTML: leave a forum thread to trafilatura, "
+                                "which keeps its opening post only (by default our chain judges the whole thread).")
 NO_REPEATED = typer.Option(False, "--no-repeated", help="Do not remove lines repeated across many pages of one site.")
 KEEP_FOREIGN = typer.Option(False, "--keep-foreign-paragraphs",
                             help="With --lang, keep long paragraphs that are clearly in another language.")
@@ -126,6 +129,7 @@ def clean(
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
     second_opinions: bool = SECOND_OPINIONS,
+    no_forum_threads: bool = NO_FORUM_THREADS,
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
     audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines). Default: OUTPUT/cleaner-audit.jsonl "
@@ -157,7 +161,7 @@ def clean(
                        no_classifier=no_classifier, classifier_threshold=classifier_threshold,
                        min_good_share=min_good_share, html_fallback_share=html_fallback_share, keep_chrome=keep_chrome,
                        no_page_threshold=no_page_threshold, content_with_classifier=content_with_classifier,
-                       second_opinions=second_opinions, no_lexical=no_lexical,
+                       second_opinions=second_opinions, no_forum_threads=no_forum_threads, no_lexical=no_lexical,
                        text_field=text_field, id_field=id_field, html_timeout=html_timeout)
     options = options.with_(dedup_keep=keep.value, dedup_index=index,
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
@@ -213,6 +217,7 @@ def explain(
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
     second_opinions: bool = SECOND_OPINIONS,
+    no_forum_threads: bool = NO_FORUM_THREADS,
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
 ) -> None:
@@ -222,7 +227,7 @@ def explain(
                        no_classifier=no_classifier, classifier_threshold=classifier_threshold,
                        min_good_share=min_good_share, html_fallback_share=html_fallback_share, keep_chrome=keep_chrome,
                        no_page_threshold=no_page_threshold, content_with_classifier=content_with_classifier,
-                       second_opinions=second_opinions, no_lexical=no_lexical)
+                       second_opinions=second_opinions, no_forum_threads=no_forum_threads, no_lexical=no_lexical)
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:

@@ -33,6 +33,7 @@ CHAIN_FLAGS = [
     (["--html-fallback-share", "0.5"], {"html_fallback_share": 0.5}),
     (["--keep-html-chrome"], {"html_drop_chrome": False}),
     (["--html-second-opinions"], {"html_fast": False}),
+    (["--no-forum-threads"], {"html_forum_threads": False}),
     (["--no-repeated"], {"repeated_lines": False}),
     (["--keep-foreign-paragraphs"], {"foreign_paragraphs": False}),
 ]
