@@ -48,7 +48,8 @@ def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_ded
              keep_foreign: bool = False, no_classifier: bool = False, classifier_threshold: float | None = None,
              min_good_share: float = 0.1, html_fallback_share: float = Options.html_fallback_share,
              keep_chrome: bool = False, no_page_threshold: bool = False, content_with_classifier: bool = False,
-             second_opinions: bool = False, no_lexical: bool = False, **more) -> Options:
+             second_opinions: bool = False, no_lexical: bool = False, no_main_region: bool = False,
+             **more) -> Options:
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     return Options(
         langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
@@ -56,7 +57,8 @@ def _options(lang: str, rules: list[Path] | None, dedup_threshold: float, no_ded
         foreign_paragraphs=not keep_foreign, classifier=not no_classifier, classifier_threshold=classifier_threshold,
         min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome,
         classifier_page_threshold=not no_page_threshold, content_with_classifier=content_with_classifier,
-        html_fast=not second_opinions, classifier_lexical=not no_lexical, **more,
+        html_fast=not second_opinions, classifier_lexical=not no_lexical,
+        classifier_main_region=not no_main_region, **more,
     )
 
 
@@ -80,6 +82,8 @@ NO_PAGE_THRESHOLD = typer.Option(False, "--no-page-threshold",
                                       "maximises the page's expected F1).")
 NO_LEXICAL = typer.Option(False, "--no-lexical", help="Classifier: leave out what a paragraph's words say (the "
                                                      "lexical score learned from the devset), judge its shape only.")
+NO_MAIN_REGION = typer.Option(False, "--no-main-region", help="Classifier: judge each paragraph against the threshold "
+                              "alone, also outside the page's main region (the stretch where keeping pays the most).")
 MIN_GOOD_SHARE = typer.Option(0.1, "--min-good-share", min=0.0, max=1.0,
                               help="Content step: good paragraphs holding less than this share of a page do not anchor a main region.")
 FALLBACK_SHARE = typer.Option(Options.html_fallback_share, "--html-fallback-share", min=0.0, max=1.0,
@@ -113,6 +117,7 @@ def clean(
     no_page_threshold: bool = NO_PAGE_THRESHOLD,
     content_with_classifier: bool = CONTENT_WITH_CLASSIFIER,
     no_lexical: bool = NO_LEXICAL,
+    no_main_region: bool = NO_MAIN_REGION,
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
@@ -142,7 +147,7 @@ def clean(
     """Clean every document under INPUT into OUTPUT. Exit code 1 if any document failed."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
                        no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
-                       no_page_threshold, content_with_classifier, second_opinions, no_lexical,
+                       no_page_threshold, content_with_classifier, second_opinions, no_lexical, no_main_region,
                        text_field=text_field, id_field=id_field, html_timeout=html_timeout)
     options = options.with_(dedup_keep=keep.value, dedup_index=index,
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
@@ -179,6 +184,7 @@ def explain(
     no_page_threshold: bool = NO_PAGE_THRESHOLD,
     content_with_classifier: bool = CONTENT_WITH_CLASSIFIER,
     no_lexical: bool = NO_LEXICAL,
+    no_main_region: bool = NO_MAIN_REGION,
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
@@ -189,7 +195,7 @@ def explain(
     """Show FILE with every removed paragraph marked, and the step, rule and evidence behind it."""
     options = _options(lang, rules, dedup_threshold, no_dedup, no_rules, no_context, no_content, no_repeated, keep_foreign,
                        no_classifier, classifier_threshold, min_good_share, html_fallback_share, keep_chrome,
-                       no_page_threshold, content_with_classifier, second_opinions, no_lexical)
+                       no_page_threshold, content_with_classifier, second_opinions, no_lexical, no_main_region)
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:
