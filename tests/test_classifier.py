@@ -184,21 +184,21 @@ def _region_page():
 
 def test_a_doubtful_paragraph_beyond_the_main_region_goes_a_sure_one_stays():
     step, doc, prob, judged = _region_page()
-    assert step().outside(doc, prob, 0.4, judged) == {6}
-    assert step(region_keep=0.4).outside(doc, prob, 0.4, judged) == set()  # sure enough of it
+    assert step().outside(doc, prob, 0.4, judged)[0] == {6}
+    assert step(region_keep=0.4).outside(doc, prob, 0.4, judged)[0] == set()  # sure enough of it
 
 
 def test_the_main_region_takes_in_the_kept_paragraphs_that_touch_it():
     step, doc, prob, _ = _region_page()
     # nothing removed between the article and the last paragraph: one stretch, however doubtful its end
-    assert step().outside(doc, np.array([0.9, 0.8, 0.9, 0.45, 0.41, 0.45, 0.4]), 0.4, []) == set()
+    assert step().outside(doc, np.array([0.9, 0.8, 0.9, 0.45, 0.41, 0.45, 0.4]), 0.4, [])[0] == set()
 
 
 def test_the_main_region_can_be_switched_off():
     from cleaner.cli import _options
 
     step, doc, prob, judged = _region_page()
-    assert step(main_region=False).outside(doc, prob, 0.4, judged) == set()
+    assert step(main_region=False).outside(doc, prob, 0.4, judged)[0] == set()
     options = _options("", None, 0.8, False, False, False, False, False, no_main_region=True)
     assert not options.classifier_main_region
     from cleaner.chain import build_steps
@@ -209,4 +209,10 @@ def test_the_main_region_can_be_switched_off():
 def test_the_main_region_bridges_what_its_content_outweighs():
     step, doc, _, judged = _region_page()
     # the last paragraph is sure enough of itself to outweigh the three menu lines before it
-    assert step().outside(doc, np.array([0.9, 0.8, 0.9, 0.1, 0.1, 0.1, 0.55]), 0.4, judged) == set()
+    assert step().outside(doc, np.array([0.9, 0.8, 0.9, 0.1, 0.1, 0.1, 0.55]), 0.4, judged)[0] == set()
+
+
+def test_a_removal_outside_the_main_region_names_the_region():
+    step, doc, prob, judged = _region_page()
+    outside, region = step().outside(doc, prob, 0.4, judged)
+    assert (outside, region) == ({6}, (0, 2))

@@ -103,11 +103,12 @@ class ParagraphClassifier(Step):
         scores = self.scores(doc)
         threshold, how = self.page_cut(doc, scores.probability)
         judged = self.judged(doc, scores.probability, threshold)
-        outside = self.outside(doc, scores.probability, threshold, judged)
+        outside, (start, end) = self.outside(doc, scores.probability, threshold, judged)
         prob = scores.probability
         below = f"{how}threshold {threshold:.2f}"
         reasons = {i: f"classified as boilerplate (p={prob[i]:.2f} < {below})" for i in judged}
-        reasons.update({i: f"outside the page's main region (p={prob[i]:.2f} < {self.region_keep:.2f})" for i in outside})
+        region = f"outside the page's main region ¶{start}-{end}"
+        reasons.update({i: f"{region} (p={prob[i]:.2f} < {self.region_keep:.2f})" for i in outside})
         if not reasons:
             return
         order = sorted(reasons)
@@ -141,10 +142,12 @@ class ParagraphClassifier(Step):
                 if p.removed is None and content < threshold
                 and (content < self.prose_threshold or not is_prose(p.text, doc.lang))]
 
-    def outside(self, doc: Document, prob: np.ndarray, threshold: float, judged: list[int]) -> set[int]:
-        """The paragraphs the threshold keeps outside the page's main region that the model is not sure of."""
+    def outside(self, doc: Document, prob: np.ndarray, threshold: float,
+                judged: list[int]) -> tuple[set[int], tuple[int, int]]:
+        """The paragraphs the threshold keeps outside the page's main region that the model is not sure
+        of, and the region (first, last)."""
         if not self.main_region:
-            return set()
+            return set(), (0, len(prob) - 1)
         judging = np.array([p.removed is None for p in doc.paragraphs])  # those an earlier step removed count for nothing
         start, end = main_region(np.where(judging, (prob - threshold) * (word_counts(doc) + 1.0), 0.0))
         kept = judging.copy()
@@ -157,7 +160,8 @@ class ParagraphClassifier(Step):
         while end + 1 < len(prob) and touching[end + 1]:
             end += 1
         index = np.arange(len(prob))
-        return set(np.flatnonzero(kept & ((index < start) | (index > end)) & (prob < self.region_keep)).tolist())
+        outside = kept & ((index < start) | (index > end)) & (prob < self.region_keep)
+        return set(np.flatnonzero(outside).tolist()), (start, end)
 
     def explanations(self, scores: Scores) -> list[str]:
         """For each row, the features that pushed it towards boilerplate: its own, then its context."""
