@@ -42,7 +42,9 @@ def build_steps(options: Options) -> list[Step]:
                                          page_threshold=options.classifier_page_threshold,
                                          page_alpha=options.classifier_page_alpha,
                                          page_max=options.classifier_page_max,
-                                         lexical=options.classifier_lexical))
+                                         lexical=options.classifier_lexical,
+                                         main_region=options.classifier_main_region,
+                                         region_keep=options.classifier_region_keep))
     if options.content and (options.content_with_classifier or not options.classifier):
         steps.append(ContentClassifier(ContentThresholds(min_good_share=options.min_good_share),
                                        judge_extracted=options.content_on_extracted_html))

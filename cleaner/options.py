@@ -48,6 +48,10 @@ class Options:
     classifier_page_max: float = 0.5
     # the classifier's lexical score (cleaner/models/lexical.npy: what a paragraph's words say); off: 0, no word known
     classifier_lexical: bool = True
+    # outside the page's main region (the stretch where keeping pays the most) a paragraph stays
+    # only at or above this probability; off: each paragraph judged against the threshold alone
+    classifier_main_region: bool = True
+    classifier_region_keep: float = 0.6
     # content step: below this share of the page's characters, good paragraphs do not anchor a main region
     min_good_share: float = 0.1
     repeated_lines: bool = True

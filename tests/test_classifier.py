@@ -8,6 +8,7 @@ from prose import PROSE, lines
 from cleaner import Cleaner
 from cleaner.features import paragraph_features, stoplist_fits
 from cleaner.model import MODEL_PATH, from_dict, load
+from cleaner.options import Options
 from cleaner.steps.classifier import expected_f1_threshold
 from cleaner.training import GoldIndex, fit_trees, in_training_split
 
@@ -125,7 +126,6 @@ def test_a_stop_list_that_does_not_fit_the_text_is_not_used():
 
 def test_the_content_step_stands_in_for_the_classifier_and_follows_it_only_when_asked():
     from cleaner.chain import build_steps
-    from cleaner.options import Options
     from cleaner.steps import ContentClassifier
 
     def has_content(**options) -> bool:
@@ -162,3 +162,54 @@ def test_patterns_searched_by_parts_find_what_the_whole_patterns_find():
             assert ours.search(text) == bool(plain.search(text)), (name, text)
         for name, (ours, plain) in counted.items():
             assert ours.count(text) == len(plain.findall(text)), (name, text)
+
+
+def test_the_main_region_is_the_stretch_whose_scores_add_up_to_the_most():
+    from cleaner.steps.classifier import main_region
+
+    assert main_region(np.array([-1.0, 2.0, -1.0, 3.0, -5.0, 1.0])) == (1, 3)  # bridged over the -1
+    assert main_region(np.array([1.0, -5.0, 2.0])) == (2, 2)
+    assert main_region(np.array([-2.0, -1.0])) == (1, 1)
+    assert main_region(np.zeros(0)) == (0, -1)
+
+
+def _region_page():
+    """An article, a menu the threshold removes, then a paragraph the threshold keeps but the model doubts."""
+    from cleaner.steps import ParagraphClassifier
+
+    doc = Cleaner().document(lines(*PROSE["en"][:3], "Home", "Shop", "Returns", PROSE["en"][3]))
+    prob = np.array([0.9, 0.8, 0.9, 0.1, 0.1, 0.1, 0.41])
+    return ParagraphClassifier, doc, prob, [3, 4, 5]
+
+
+def test_a_doubtful_paragraph_beyond_the_main_region_goes_a_sure_one_stays():
+    step, doc, prob, judged = _region_page()
+    assert step().outside(doc, prob, 0.4, judged)[0] == {6}
+    assert step(region_keep=0.4).outside(doc, prob, 0.4, judged)[0] == set()  # sure enough of it
+
+
+def test_the_main_region_takes_in_the_kept_paragraphs_that_touch_it():
+    step, doc, prob, _ = _region_page()
+    # nothing removed between the article and the last paragraph: one stretch, however doubtful its end
+    assert step().outside(doc, np.array([0.9, 0.8, 0.9, 0.45, 0.41, 0.45, 0.4]), 0.4, [])[0] == set()
+
+
+def test_the_main_region_can_be_switched_off():
+    step, doc, prob, judged = _region_page()
+    assert step(main_region=False).outside(doc, prob, 0.4, judged)[0] == set()
+    options = Options(classifier_main_region=False)  # --no-main-region: see test_cli_options
+    from cleaner.chain import build_steps
+
+    assert not next(s for s in build_steps(options) if isinstance(s, step)).main_region
+
+
+def test_the_main_region_bridges_what_its_content_outweighs():
+    step, doc, _, judged = _region_page()
+    # the last paragraph is sure enough of itself to outweigh the three menu lines before it
+    assert step().outside(doc, np.array([0.9, 0.8, 0.9, 0.1, 0.1, 0.1, 0.55]), 0.4, judged)[0] == set()
+
+
+def test_a_removal_outside_the_main_region_names_the_region():
+    step, doc, prob, judged = _region_page()
+    outside, region = step().outside(doc, prob, 0.4, judged)
+    assert (outside, region) == ({6}, (0, 2))

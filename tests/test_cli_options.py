@@ -34,6 +34,7 @@ CHAIN_FLAGS = [
     (["--keep-html-chrome"], {"html_drop_chrome": False}),
     (["--html-second-opinions"], {"html_fast": False}),
     (["--no-forum-threads"], {"html_forum_threads": False}),
+    (["--no-main-region"], {"classifier_main_region": False}),
     (["--no-repeated"], {"repeated_lines": False}),
     (["--keep-foreign-paragraphs"], {"foreign_paragraphs": False}),
 ]

@@ -20,6 +20,15 @@ the model was trained on and on the others. The cut never goes above `page_max` 
 paragraph more likely content than not, a title above sure prose for one, is not given up
 for the sake of a page's figure.
 
+A page's main content is mostly one stretch (`main_region`): the stretch of paragraphs where
+keeping pays the most, the sum of (p - threshold) * words being largest there. A paragraph
+outside it stays only when the model is sure of it (`region_keep`), running prose included: an
+order form, a shipping policy or a seller's blurb before or after a product's description
+reads like text, but the page's content is elsewhere. The stretch is bridged over anything
+its content outweighs, so an article interrupted by an advert stays whole, and widened to the
+kept paragraphs that touch it. Nothing about it is learned, and the training half of the
+devset gains as much as the held-out one (held-out F1 0.837 -> 0.842, all pages 0.855 -> 0.863).
+
 A page in a language the lexical model knows (cleaner.lexical: the log-odds of content given
 a paragraph's words, learned from the devset's training pages; English only there) is judged
 by a classifier trained with that score as one more first-stage feature
@@ -71,7 +80,8 @@ class ParagraphClassifier(Step):
                  judge_extracted: bool = False, top: int = 3, prose_threshold: float = 0.1,
                  page_threshold: bool = True, page_alpha: float = 0.7, page_max: float = 0.5,
                  lexical: bool = True, lexical_path: Path = lexical_model.LEXICAL_PATH,
-                 lexical_model_path: Path = lexical_model.LEXICAL_MODEL_PATH, lexical_min_stop: float = 0.25):
+                 lexical_model_path: Path = lexical_model.LEXICAL_MODEL_PATH, lexical_min_stop: float = 0.25,
+                 main_region: bool = True, region_keep: float = 0.6):
         self.model = load(Path(model_path))
         self.lexical_model = load(Path(lexical_model_path)) if lexical else None
         self.lexical = lexical_model.load(Path(lexical_path)) if lexical else None
@@ -82,6 +92,7 @@ class ParagraphClassifier(Step):
         self.page_threshold, self.page_alpha, self.page_max = page_threshold and threshold is None, page_alpha, page_max
         self.prose_threshold = min(prose_threshold, self.threshold)
         self.judge_extracted, self.top = judge_extracted, top
+        self.main_region, self.region_keep = main_region, region_keep
 
     def apply(self, doc: Document) -> None:
         if doc.meta.get("extractor") == "trafilatura" and not self.judge_extracted:
@@ -92,12 +103,18 @@ class ParagraphClassifier(Step):
         scores = self.scores(doc)
         threshold, how = self.page_cut(doc, scores.probability)
         judged = self.judged(doc, scores.probability, threshold)
-        if not judged:
-            return
+        outside, (start, end) = self.outside(doc, scores.probability, threshold, judged)
         prob = scores.probability
-        for i, detail in zip(judged, self.explanations(scores.rows(judged)), strict=True):
-            self.mark(doc, paragraphs[i], f"classified as boilerplate (p={prob[i]:.2f} < {how}threshold {threshold:.2f})",
-                      "classifier", detail, p_content=round(float(prob[i]), 3))
+        below = f"{how}threshold {threshold:.2f}"
+        reasons = {i: f"classified as boilerplate (p={prob[i]:.2f} < {below})" for i in judged}
+        region = f"outside the page's main region ¶{start}-{end}"
+        reasons.update({i: f"{region} (p={prob[i]:.2f} < {self.region_keep:.2f})" for i in outside})
+        if not reasons:
+            return
+        order = sorted(reasons)
+        for i, detail in zip(order, self.explanations(scores.rows(order)), strict=True):
+            self.mark(doc, paragraphs[i], reasons[i], "classifier" if i not in outside else "classifier-region",
+                      detail, p_content=round(float(prob[i]), 3))
 
     def scores(self, doc: Document) -> Scores:
         """The shape-only model's scores, or, in a language the lexical model was trained on, the
@@ -125,6 +142,27 @@ class ParagraphClassifier(Step):
                 if p.removed is None and content < threshold
                 and (content < self.prose_threshold or not is_prose(p.text, doc.lang))]
 
+    def outside(self, doc: Document, prob: np.ndarray, threshold: float,
+                judged: list[int]) -> tuple[set[int], tuple[int, int]]:
+        """The paragraphs the threshold keeps outside the page's main region that the model is not sure
+        of, and the region (first, last)."""
+        if not self.main_region:
+            return set(), (0, len(prob) - 1)
+        judging = np.array([p.removed is None for p in doc.paragraphs])  # those an earlier step removed count for nothing
+        start, end = main_region(np.where(judging, (prob - threshold) * (word_counts(doc) + 1.0), 0.0))
+        kept = judging.copy()
+        kept[judged] = False
+        # widened over the kept paragraphs that touch it: one at the threshold adds nothing to the sum
+        # but is no less content than its neighbour, and what lies beyond a removed paragraph is another stretch
+        touching = kept | ~judging
+        while start > 0 and touching[start - 1]:
+            start -= 1
+        while end + 1 < len(prob) and touching[end + 1]:
+            end += 1
+        index = np.arange(len(prob))
+        outside = kept & ((index < start) | (index > end)) & (prob < self.region_keep)
+        return set(np.flatnonzero(outside).tolist()), (start, end)
+
     def explanations(self, scores: Scores) -> list[str]:
         """For each row, the features that pushed it towards boilerplate: its own, then its context."""
         model = scores.model
@@ -150,6 +188,16 @@ def expected_f1_threshold(prob: np.ndarray, weight: np.ndarray, alpha: float = 1
     p, w = prob[order], weight[order]
     f1 = 2 * np.cumsum(p * w) / (np.cumsum(w) + alpha * float((p * w).sum()))
     return float(p[int(np.argmax(f1))])
+
+
+def main_region(score: np.ndarray) -> tuple[int, int]:
+    """(first, last) of the stretch of paragraphs whose scores add up to the most (the first such)."""
+    if not len(score):
+        return 0, -1
+    prefix = np.concatenate(([0.0], np.cumsum(score)))
+    lowest = np.minimum.accumulate(prefix[:-1])  # for a stretch ending at j, the best start's prefix
+    end = int(np.argmax(prefix[1:] - lowest))
+    return int(np.argmin(prefix[:end + 1])), end
 
 
 def _against(names: tuple[str, ...], values: np.ndarray, contrib: np.ndarray, top: int) -> list[str]:
