@@ -24,7 +24,6 @@ from functools import cache, lru_cache
 from itertools import chain
 
 import numpy as np
-from datasketch import MinHash
 
 SEED = 1
 SCHEME = "affine32"
@@ -90,9 +89,13 @@ def shingle_hash(shingle: bytes) -> int:
 
 @cache
 def permutations(num_perm: int = 128, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's (a, b) for this seed and scheme: taken from datasketch itself."""
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
-    return np.ascontiguousarray(a, dtype=np.uint32), np.ascontiguousarray(b, dtype=np.uint32)
+    """datasketch's (a, b) for this seed and scheme, drawn as datasketch 2 draws them (the tests
+    compare them with datasketch's own). Not asked of datasketch at run time: importing it
+    imports scipy, half a CPU-second in every run."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)  # odd: a bijection
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -218,8 +221,10 @@ def minhash(signature: np.ndarray, seed: int = SEED):
     return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)
 
 
-def signature(grams: set[bytes], num_perm: int = 128) -> MinHash:
+def signature(grams: set[bytes], num_perm: int = 128):
     """The datasketch way, one shingle at a time (slow; kept as the reference)."""
+    from datasketch import MinHash
+
     m = MinHash(num_perm=num_perm, seed=SEED, hashfunc=shingle_hash)
     m.update_batch(sorted(grams))
     return m

@@ -16,7 +16,7 @@ from cleaner import Cleaner, Options
 from cleaner.cli import app
 from cleaner.reading import from_text
 from cleaner.runner import clean_corpus
-from cleaner.shingles import SCHEME, SEED, shingle_hash, shingles, signatures
+from cleaner.shingles import SCHEME, SEED, permutations, shingle_hash, shingles, signatures
 from cleaner.steps.dedup import INDEX_NAME, NearDuplicateParagraphs
 
 ONLY_DEDUP = Options(rules=False, context=False, content=False, classifier=False, repeated_lines=False)
@@ -96,6 +96,30 @@ def test_signatures_are_datasketch_minhashes():
     a = LeanMinHash(seed=SEED, hashvalues=ours[0], scheme=SCHEME)
     b = MinHash(num_perm=128, seed=SEED, hashvalues=ours[1], scheme=SCHEME)
     assert a.jaccard(b) == pytest.approx(np.mean(ours[0] == ours[1]))
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(128, SEED), (64, 7), (256, 12345)])
+def test_permutations_are_datasketchs(num_perm, seed):
+    a, b = permutations(num_perm, seed)
+    theirs = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+    assert a.dtype == b.dtype == np.uint32
+    assert np.array_equal(a, theirs[0]) and np.array_equal(b, theirs[1])
+
+
+def test_running_the_chain_does_not_import_datasketch():
+    """It imports scipy: half a CPU-second in every run and every worker."""
+    import os
+    import subprocess
+    import sys
+
+    import cleaner
+
+    code = ("import sys; from cleaner import clean_text; clean_text('Some words here and more words there, "
+            "enough of them to be signed by MinHash.'); print('datasketch' in sys.modules)")
+    here = str(Path(cleaner.__file__).resolve().parent.parent)  # the cleaner these tests import
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH"))))}
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert ran.stdout.strip() == "False"
 
 
 def test_a_second_cli_run_removes_duplicates_of_what_the_first_wrote(tmp_path):

@@ -239,3 +239,34 @@ def test_cli_without_lang_keeps_every_language(tmp_path):
     assert "Gemeinderat" in (out / "mixed.txt").read_text(encoding="utf-8")
     assert (out / "german.txt").exists()
     assert audit == []
+
+
+def _same_profiles(a: language.Profiles, b: language.Profiles) -> bool:
+    arrays = ("codes", "log_probs", "chars", "slot_codes", "slot_rows")
+    return a.langs == b.langs and a.base == b.base and all(
+        getattr(a, name).dtype == getattr(b, name).dtype
+        and getattr(a, name).tobytes() == getattr(b, name).tobytes() for name in arrays)
+
+
+def test_cached_profiles_are_the_built_ones_bit_for_bit(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    built = language.Profiles.load()
+    first = language.Profiles.cached()  # builds and saves
+    assert list(tmp_path.glob("language-profiles-*.npz")) == [language.cache_file()]
+    again = language.Profiles.cached()  # reads
+    assert _same_profiles(first, built) and _same_profiles(again, built)
+
+
+def test_a_damaged_or_outdated_profile_cache_is_replaced(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    (tmp_path / "language-profiles-0123.npz").write_bytes(b"from an older version")
+    language.cache_file().write_bytes(b"cut short")
+    assert _same_profiles(language.Profiles.cached(), language.Profiles.load())
+    assert list(tmp_path.glob("language-profiles-*.npz")) == [language.cache_file()]
+    assert _same_profiles(language.Profiles.read(language.cache_file()), language.Profiles.load())
+
+
+def test_an_empty_cache_dir_setting_turns_the_profile_cache_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", "")
+    assert language.cache_file() is None
+    assert _same_profiles(language.Profiles.cached(), language.Profiles.load())

@@ -35,3 +35,12 @@ def test_equal_removals_are_one_object_but_1_and_1_point_0_stay_apart():
     assert step.removal("why", "rule", similarity=1.0) is first
     as_int = step.removal("why", "rule", similarity=1)
     assert as_int.evidence == (("similarity", 1),) and isinstance(as_int.evidence[0][1], int)
+
+
+def test_a_distinct_mark_gives_the_removal_a_shared_mark_gives():
+    step = Step()
+    doc = Document("d", "a b", [Paragraph("a", 0, 1), Paragraph("b", 2, 3)])
+    step.mark(doc, doc.paragraphs[0], "why", "rule", "detail", p_content=0.25, other=1)
+    step.mark_distinct(doc, doc.paragraphs[1], "why", "rule", "detail", p_content=0.25, other=1)
+    assert doc.paragraphs[1].removed == doc.paragraphs[0].removed
+    assert doc.paragraphs[1].removed is not doc.paragraphs[0].removed

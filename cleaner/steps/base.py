@@ -44,6 +44,12 @@ class Step:
              detail: str = "", **evidence) -> None:
         doc.remove(paragraph, self.removal(reason, rule, detail, **evidence))
 
+    def mark_distinct(self, doc: Document, paragraph: Paragraph, reason: str, rule: str = "",
+                      detail: str = "", **evidence) -> None:
+        """`mark` for a removal that is almost never equal to another (a paragraph's own score and
+        evidence): looking it up among the shared ones would cost more than the removal itself."""
+        doc.remove(paragraph, Removal(self.name, reason, rule or self.name, detail, tuple(sorted(evidence.items()))))
+
 
 class CorpusStep(Step):
     """A step that needs the corpus: `observe` every document first, then `apply` to each.

@@ -104,7 +104,7 @@ class ParagraphClassifier(Step):
         threshold, how = self.page_cut(doc, scores.probability)
         judged = self.judged(doc, scores.probability, threshold)
         outside, (start, end) = self.outside(doc, scores.probability, threshold, judged)
-        prob = scores.probability
+        prob = scores.probability.tolist()  # Python floats: the same values, formatted faster than numpy's
         below = f"{how}threshold {threshold:.2f}"
         reasons = {i: f"classified as boilerplate (p={prob[i]:.2f} < {below})" for i in judged}
         region = f"outside the page's main region ¶{start}-{end}"
@@ -113,8 +113,8 @@ class ParagraphClassifier(Step):
             return
         order = sorted(reasons)
         for i, detail in zip(order, self.explanations(scores.rows(order)), strict=True):
-            self.mark(doc, paragraphs[i], reasons[i], "classifier" if i not in outside else "classifier-region",
-                      detail, p_content=round(float(prob[i]), 3))
+            self.mark_distinct(doc, paragraphs[i], reasons[i], "classifier" if i not in outside else "classifier-region",
+                               detail, p_content=round(prob[i], 3))
 
     def scores(self, doc: Document) -> Scores:
         """The shape-only model's scores, or, in a language the lexical model was trained on, the
