@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +22,11 @@ from cleaner.cli import app
 from cleaner.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
+# the language tables the runs cache (cleaner.language.cache_file) go to a folder of the tests' own,
+# not to the user's cache, and leave with it; set before ENV, so child processes use it too
+if "CLEANER_CACHE_DIR" not in os.environ:
+    os.environ["CLEANER_CACHE_DIR"] = tempfile.mkdtemp(prefix="cleaner-tests-cache-")
+    atexit.register(shutil.rmtree, os.environ["CLEANER_CACHE_DIR"], True)
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # a child process imports this tree's cleaner
 PROSE = ("The council of Harbour Town voted on Tuesday evening to fund a movable flood barrier at the mouth "
          "of the old harbour, ending a debate that had divided residents for two winters. ")
