@@ -41,7 +41,7 @@ from .document import Document, Failure
 from .formats import Raw, Source, raw_items
 from .language import profiles
 from .options import Options
-from .reading import check_output_paths, discover, to_document
+from .reading import InputError, check_output_paths, discover, to_document
 from .resume import ResumeError, RunState, fingerprint, spooled
 from .sketch import Marks, carry_marks, new_marks, reads_of, sketch
 from .steps import CorpusStep, Step
@@ -201,8 +201,11 @@ def clean_corpus(
                         (options.dedup_index or default_index) if options.dedup else None])
     options = options.with_(dedup_index=options.dedup_index or default_index)
     steps = build_steps(options)  # bad rules stop the run here, before the output folder exists
-    if output_kind(output) == "folder":
-        Path(output).mkdir(parents=True, exist_ok=True)
+    try:
+        if output_kind(output) == "folder":
+            Path(output).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # not a run that stopped: one that cannot start, and --resume would not help
+        raise InputError(f"cannot make the output folder {output}: {exc.strerror or exc}") from None
     tail = split(steps)[1]
     corpus_steps = [s for s in tail if isinstance(s, CorpusStep)]
     summary = Summary()
@@ -211,8 +214,12 @@ def clean_corpus(
         if resume and any(s.is_stdin for s in sources):
             raise ResumeError("standard input cannot be resumed: nothing tells whether it holds the same data; "
                               "run without --resume to start over")
-        state = RunState(state_folder or Path(scratch) / "state", fingerprint(sources, options, str(output)),
-                         resume and state_folder is not None)
+        try:
+            state = RunState(state_folder or Path(scratch) / "state", fingerprint(sources, options, str(output)),
+                             resume and state_folder is not None)
+        except OSError as exc:
+            raise InputError(f"cannot keep the run's state in {exc.filename or state_folder}: "
+                             f"{exc.strerror or exc}") from None
         for step in corpus_steps:
             step.load_state(state.snapshot(step.name, step.state_path()))
         with Workers(options if engine == "local" else None, workers, steps) as processes:

@@ -181,6 +181,15 @@ def test_an_output_that_cannot_be_written_is_refused_before_the_run(corpus, clea
     assert (tmp_path / "taken").read_text() == "a file of the user's\n" and not any((tmp_path / "folder.jsonl").iterdir())
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where no folder can be made")
+@pytest.mark.parametrize("output", ["/proc/cleaner-out", "/proc/cleaner-out.jsonl"])
+def test_an_output_where_nothing_can_be_made_is_bad_input_not_a_run_to_resume(corpus, clean_run, output):
+    _, result = clean_run(corpus({"a.txt": lines(EN[0])}), out=output)
+    assert result.exit_code == 2, result.output  # exit 3 would say "stopped: --resume finishes it", which cannot
+    said = " ".join(result.output.split())
+    assert "error: cannot" in said and "/proc/" in said and "--resume" not in said
+
+
 def test_a_scheduler_without_the_dask_engine_is_a_usage_error(corpus, clean_run):
     out, result = clean_run(corpus({"a.txt": lines(EN[0])}), "--scheduler", "tcp://host:8786")
     assert result.exit_code == 2
