@@ -194,6 +194,13 @@ def test_the_main_region_takes_in_the_kept_paragraphs_that_touch_it():
     assert step().outside(doc, np.array([0.9, 0.8, 0.9, 0.45, 0.41, 0.45, 0.4]), 0.4, [])[0] == set()
 
 
+def test_a_page_with_nothing_above_the_cut_has_no_main_region_to_remove_by():
+    step, doc, _, _ = _region_page()
+    # a fixed threshold above everything: the prose the threshold spares is not split into inside and outside
+    prob = np.array([0.3, 0.35, 0.3, 0.1, 0.1, 0.1, 0.3])
+    assert step().outside(doc, prob, 0.5, [3, 4, 5]) == (set(), (0, 6))
+
+
 def test_the_main_region_can_be_switched_off():
     step, doc, prob, judged = _region_page()
     assert step(main_region=False).outside(doc, prob, 0.4, judged)[0] == set()

@@ -21,7 +21,7 @@ paragraph more likely content than not, a title above sure prose for one, is not
 for the sake of a page's figure.
 
 A page's main content is mostly one stretch (`main_region`): the stretch of paragraphs where
-keeping pays the most, the sum of (p - threshold) * words being largest there. A paragraph
+keeping pays the most, the sum of (p - threshold) * (words + 1) being largest there. A paragraph
 outside it stays only when the model is sure of it (`region_keep`), running prose included: an
 order form, a shipping policy or a seller's blurb before or after a product's description
 reads like text, but the page's content is elsewhere. The stretch is bridged over anything
@@ -149,7 +149,10 @@ class ParagraphClassifier(Step):
         if not self.main_region:
             return set(), (0, len(prob) - 1)
         judging = np.array([p.removed is None for p in doc.paragraphs])  # those an earlier step removed count for nothing
-        start, end = main_region(np.where(judging, (prob - threshold) * (word_counts(doc) + 1.0), 0.0))
+        score = np.where(judging, (prob - threshold) * (word_counts(doc) + 1.0), 0.0)
+        start, end = main_region(score)
+        if score[start:end + 1].sum() <= 0:  # nothing above the cut (a fixed threshold): no region to be outside of
+            return set(), (0, len(prob) - 1)
         kept = judging.copy()
         kept[judged] = False
         # widened over the kept paragraphs that touch it: one at the threshold adds nothing to the sum
