@@ -31,6 +31,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -41,6 +42,8 @@ from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.ngram import NGram
+
+from .atomic import file_mode
 
 UNDETERMINED = "und"
 ENGINES = ("profiles", "langdetect")
@@ -60,6 +63,7 @@ _ONES = np.ones(_CHUNK, dtype=np.float32)
 _MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 _SLOT_BITS = 18
 _CACHE_PREFIX = "language-profiles-"
+_CACHE_STALE = 24 * 3600  # seconds: another version's cache file unwritten this long is removed
 _LATIN_RATIO = 2.0  # Latin letters are dropped when fewer than this many times the non-Latin characters
 _SAMPLE, _WINDOWS = 512, 4  # longer text is read as _WINDOWS windows, _SAMPLE characters in all
 _ID_MASK, _UPPER, _LATIN, _NON_LATIN, _LETTER = 0x0FFF, 0x1000, 0x2000, 0x4000, 0x8000
@@ -139,12 +143,14 @@ class Profiles:
         return built
 
     def write(self, path: Path) -> None:
-        """Saved whole or not at all; older versions of the cache are removed."""
+        """Saved whole or not at all, readable as any new file is; other versions of the cache
+        unwritten for a day are removed (two installs sharing the folder keep both files)."""
         quanta = np.round(self.log_probs / np.float32(_QUANTUM))
         if not (np.abs(quanta) < 2**15).all():
             return  # no int16 for these log probabilities: not cached
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, file_mode())  # mkstemp's 0600 would keep a shared cache folder's other users out
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, langs=np.array(self.langs), codes=self.codes, quanta=quanta.astype(np.int16),
@@ -155,8 +161,8 @@ class Profiles:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         for old in path.parent.glob(f"{_CACHE_PREFIX}*.npz"):
-            if old != path:
-                with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):
+                if old != path and time.time() - old.stat().st_mtime > _CACHE_STALE:
                     old.unlink()
 
     @classmethod

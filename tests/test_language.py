@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -259,11 +261,22 @@ def test_cached_profiles_are_the_built_ones_bit_for_bit(tmp_path, monkeypatch):
 
 def test_a_damaged_or_outdated_profile_cache_is_replaced(tmp_path, monkeypatch):
     monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
-    (tmp_path / "language-profiles-0123.npz").write_bytes(b"from an older version")
+    stale, other = tmp_path / "language-profiles-0123.npz", tmp_path / "language-profiles-4567.npz"
+    stale.write_bytes(b"from an older version")
+    os.utime(stale, (time.time() - 2 * 24 * 3600,) * 2)
+    other.write_bytes(b"another install's, written just now")
     language.cache_file().write_bytes(b"cut short")
     assert _same_profiles(language.Profiles.cached(), language.Profiles.load())
-    assert list(tmp_path.glob("language-profiles-*.npz")) == [language.cache_file()]
+    assert sorted(tmp_path.glob("language-profiles-*.npz")) == sorted([language.cache_file(), other])
     assert _same_profiles(language.Profiles.read(language.cache_file()), language.Profiles.load())
+
+
+def test_the_profile_cache_is_readable_as_any_new_file_is(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
+    language.Profiles.cached()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert language.cache_file().stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_an_empty_cache_dir_setting_turns_the_profile_cache_off(tmp_path, monkeypatch):
