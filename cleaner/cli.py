@@ -19,6 +19,7 @@ from .decode import DecodeError
 from .document import EmptyInput, Failure
 from .explain import render
 from .formats import MissingExtra
+from .formats.base import KINDS
 from .language import check_languages
 from .options import Options
 from .reading import InputError, Source, read
@@ -194,9 +195,9 @@ def clean(
         for name, why in summary.empty_inputs:
             err.print(f"[yellow]empty input:[/yellow] {escape(name)}: {escape(why)}", highlight=False)
     if not summary.documents_in and not summary.empty_inputs:  # a folder without a file of a known kind
-        err.print(f"[yellow]warning:[/yellow] no input files under {escape(str(input))} (inputs end in .txt .md "
-                  ".html .htm .jsonl .jsonl.gz .jsonl.zst .parquet .warc .warc.gz; hidden files are skipped)",
-                  highlight=False, soft_wrap=True)
+        suffixes = " ".join(suffix for suffix, _ in KINDS)
+        err.print(f"[yellow]warning:[/yellow] no input files under {escape(str(input))} (inputs end in {suffixes}; "
+                  "hidden files are skipped)", highlight=False, soft_wrap=True)
     for doc_id, error in summary.failures:
         err.print(f"[red]failed:[/red] {escape(doc_id)}: {escape(error)}")
     raise typer.Exit(1 if summary.failed else 0)

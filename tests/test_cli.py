@@ -201,7 +201,9 @@ def test_a_folder_without_input_files_is_a_warning_naming_it(corpus, clean_run):
     src = corpus({"data.json": '{"text": "not read: .json is not an input"}\n', ".hidden.txt": lines(EN[0])})
     out, result = clean_run(src)
     assert result.exit_code == 0, result.output
-    assert f"warning: no input files under {src} (inputs end in .txt" in " ".join(result.output.split())
+    said = " ".join(result.output.split())
+    assert f"warning: no input files under {src} (inputs end in " in said
+    assert all(suffix in said for suffix in (".txt", ".html", ".jsonl.zst", ".parquet", ".warc.gz"))
 
 
 def test_a_folder_with_only_empty_inputs_gets_no_such_warning(corpus, clean_run):
