@@ -39,8 +39,9 @@ def extract_page(html: str, how: Extraction = Extraction()) -> tuple[str, str]:
     """(text, extractor): trafilatura's main content, or the rendered page when that is too little
     or the page is a forum thread."""
     tree = load_html(html) if html.strip() else None  # the parser trafilatura itself uses
-    if tree is not None and how.forum_threads and forum_thread(tree):
-        return render_tree(tree, drop_chrome=how.drop_chrome), "rendered"
+    forum = forum_thread(tree) if tree is not None and how.forum_threads else None  # asked once
+    if forum:
+        return render_tree(tree, drop_chrome=how.drop_chrome, forum=True), "rendered"
     main = extract_main_text(tree, how.favor_recall, how.fast) if tree is not None else ""
     if tree is None:  # what trafilatura refuses (a bare fragment) is still a page to render
         tree = parse(html)
@@ -49,7 +50,7 @@ def extract_page(html: str, how: Extraction = Extraction()) -> tuple[str, str]:
     kept = nonspace_chars(main)
     if kept >= how.fallback_share * visible_chars(tree):
         return main, "trafilatura"  # the text we would judge is never more than the visible text
-    judged = render_tree(tree, drop_chrome=how.drop_chrome)
+    judged = render_tree(tree, drop_chrome=how.drop_chrome, forum=forum)
     if kept >= how.fallback_share * nonspace_chars(judged):
         return main, "trafilatura"
     return judged, "rendered"

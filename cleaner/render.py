@@ -56,10 +56,11 @@ def render_blocks(markup: str, drop_chrome: bool = False) -> str:
     return "" if root is None else render_tree(root, drop_chrome)
 
 
-def render_tree(root, drop_chrome: bool = False) -> str:
-    """`render_blocks` of an already parsed page; the tree is left as it is."""
+def render_tree(root, drop_chrome: bool = False, forum: bool | None = None) -> str:
+    """`render_blocks` of an already parsed page; the tree is left as it is. `forum`: whether the
+    page is a forum thread, when the caller has already asked `forum_thread`."""
     parts: list[str] = []
-    _walk(root, parts, _chrome(root) | _comments(root) if drop_chrome else frozenset())
+    _walk(root, parts, _chrome(root) | _comments(root, forum) if drop_chrome else frozenset())
     lines = (_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if _LETTER_OR_DIGIT.search(line))
 
@@ -101,8 +102,8 @@ def forum_thread(root) -> bool:
     return bool(_FORUM_MICRODATA(root))
 
 
-def _comments(root) -> frozenset:
-    return frozenset() if forum_thread(root) else frozenset(_COMMENTS(root))
+def _comments(root, forum: bool | None = None) -> frozenset:
+    return frozenset() if (forum_thread(root) if forum is None else forum) else frozenset(_COMMENTS(root))
 
 
 def _walk(element, parts: list[str], chrome: frozenset) -> None:
