@@ -37,7 +37,7 @@ from typing import NamedTuple
 from .atomic import AtomicWriter
 from .audit import audit_lines, json_line, manifest_entry
 from .chain import build_steps, finish, run_steps, split
-from .document import Document, Failure
+from .document import Document, EmptyInput, Failure
 from .formats import Raw, Source, raw_items
 from .language import profiles
 from .options import Options
@@ -48,6 +48,9 @@ from .steps import CorpusStep, Step
 from .steps.dedup import INDEX_NAME
 from .summary import Summary
 from .writers import STDOUT, open_writer, output_kind, writer_class
+
+Read = Raw | Failure | EmptyInput  # what the readers give: a document to clean, or what is recorded as it is
+Done = Document | Failure | EmptyInput  # what the chain gives back, in input order
 
 AUDIT_NAME = "cleaner-audit.jsonl"
 MANIFEST_NAME = "cleaner-manifest.jsonl"
@@ -77,7 +80,7 @@ def _start_worker(options: Options, parent: int | None = None, steps: list[Step]
         _quiet_collector()
 
 
-def clean_batch_with(options: Options, batch: list[Raw | Failure]) -> list[Document | Failure]:
+def clean_batch_with(options: Options, batch: list[Read]) -> list[Done]:
     """`_clean_batch` for workers that were not started by us (Dask's): steps built once per process."""
     if _started_with != options:
         _start_worker(options)
@@ -96,7 +99,7 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _clean_batch(batch: list[Raw | Failure]) -> tuple[list[Document | Failure], Counter]:
+def _clean_batch(batch: list[Read]) -> tuple[list[Done], Counter]:
     """Decode, extract and run the per-document steps; every failure is caught and named.
 
     Also returns the CPU seconds spent per step, for the run's summary.
@@ -105,7 +108,7 @@ def _clean_batch(batch: list[Raw | Failure]) -> tuple[list[Document | Failure], 
     return [_clean_one(raw, seconds) for raw in batch], seconds
 
 
-def _clean_one(raw: Raw | Failure, seconds: Counter) -> Document | Failure:
+def _clean_one(raw: Read, seconds: Counter) -> Done:
     if not isinstance(raw, Raw):  # a Failure, or an EmptyInput: recorded as read
         return raw
     try:
@@ -240,9 +243,9 @@ def clean_corpus(
     return summary
 
 
-def batches(sources: list[Source], options: Options) -> Iterator[list[Raw | Failure]]:
+def batches(sources: list[Source], options: Options) -> Iterator[list[Read]]:
     """The inputs' raw documents in input order, grouped; the grouping depends on the input only."""
-    batch: list[Raw | Failure] = []
+    batch: list[Read] = []
     size = 0
     for source in sources:
         for raw in raw_items(source, options):
@@ -255,7 +258,7 @@ def batches(sources: list[Source], options: Options) -> Iterator[list[Raw | Fail
         yield batch
 
 
-def batch_size(batch: list[Raw | Failure]) -> int:
+def batch_size(batch: list[Read]) -> int:
     return sum(raw.size for raw in batch if isinstance(raw, Raw))
 
 
@@ -300,7 +303,7 @@ class Workers:
 
 # -- pass 1: clean (workers), observe and spool (driver) ----------------------------------
 def _pass_one(sources: list[Source], options: Options, processes: Workers, state: RunState,
-              seconds: Counter) -> Iterator[tuple[int, list[Document | Failure], bytes | None]]:
+              seconds: Counter) -> Iterator[tuple[int, list[Done], bytes | None]]:
     """(input bytes, sketches of the cleaned items, the items spooled or None) per batch, in input
     order; batches saved by an earlier run are loaded, not redone (None: nothing to save).
     Workers' CPU seconds per step go to `seconds`."""
@@ -321,7 +324,7 @@ def _pass_one(sources: list[Source], options: Options, processes: Workers, state
         yield sizes.popleft(), sketches, data
 
 
-def _clean_and_sketch(batch: list[Raw | Failure]) -> tuple[list[Document | Failure], bytes, Counter]:
+def _clean_and_sketch(batch: list[Read]) -> tuple[list[Done], bytes, Counter]:
     """A cleaned batch: the items' sketches for the driver, the items themselves spooled."""
     items, seconds = _clean_batch(batch)
     clock = time.process_time()
@@ -331,7 +334,7 @@ def _clean_and_sketch(batch: list[Raw | Failure]) -> tuple[list[Document | Failu
     return sketches, data, seconds
 
 
-def _reload(state: RunState, index: int) -> tuple[list[Document | Failure], None, Counter]:
+def _reload(state: RunState, index: int) -> tuple[list[Done], None, Counter]:
     """A batch saved by an earlier run: its sketches made again, nothing to save."""
     clock = time.process_time()
     sketches = [sketch(item, _reads) for item in state.load(index)]
