@@ -197,6 +197,14 @@ def test_a_scheduler_without_the_dask_engine_is_a_usage_error(corpus, clean_run)
     assert not out.exists()
 
 
+@pytest.mark.parametrize("flag", ["--text-field", "--id-field"])
+def test_an_empty_field_name_is_a_usage_error_not_a_failure_per_record(corpus, clean_run, flag):
+    out, result = clean_run(corpus({"feed.jsonl": json.dumps({"id": "a", "text": EN[0]}) + "\n"}), flag, " ")
+    assert result.exit_code == 2
+    assert f"Invalid value for '{flag}': needs a field name" in " ".join(result.output.split())
+    assert not out.exists()
+
+
 def test_a_folder_without_input_files_is_a_warning_naming_it(corpus, clean_run):
     src = corpus({"data.json": '{"text": "not read: .json is not an input"}\n', ".hidden.txt": lines(EN[0])})
     out, result = clean_run(src)
