@@ -11,10 +11,10 @@ import re
 from urllib.parse import urlsplit
 
 import trafilatura
-from trafilatura.utils import load_html
 
+from .htmltree import load_page, parse
 from .options import Extraction
-from .render import forum_thread, nonspace_chars, parse, render_tree, visible_chars
+from .render import forum_thread, nonspace_chars, render_tree, visible_chars
 
 _CANONICAL = re.compile(
     r"""<link[^>]+rel=["']?canonical["']?[^>]*href=["']([^"']+)|"""
@@ -38,7 +38,7 @@ def extract_main_text(page, favor_recall: bool = True, fast: bool = True) -> str
 def extract_page(html: str, how: Extraction = Extraction()) -> tuple[str, str]:
     """(text, extractor): trafilatura's main content, or the rendered page when that is too little
     or the page is a forum thread."""
-    tree = load_html(html) if html.strip() else None  # the parser trafilatura itself uses
+    tree = load_page(html) if html.strip() else None  # as trafilatura itself would parse it
     forum = forum_thread(tree) if tree is not None and how.forum_threads else None  # asked once
     if forum:
         return render_tree(tree, drop_chrome=how.drop_chrome, forum=True), "rendered"

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html
+from lxml import etree
+
+from .htmltree import parse
 
 _SKIP = {"script", "style", "template", "svg", "head", "iframe", "object", "canvas", "select"}
 _BLOCK = {
@@ -40,14 +42,6 @@ _COMMENTS = etree.XPath(
 )
 _FORUM_THREAD = re.compile(r'"@type"\s*:\s*(?:"DiscussionForumPosting"|\[[^\]]*"DiscussionForumPosting")')
 _FORUM_MICRODATA = etree.XPath('(//*[contains(@itemtype, "schema.org/DiscussionForumPosting")])[1]')
-
-
-def parse(markup: str):
-    """The page's tree, or None for what lxml cannot parse."""
-    try:
-        return html.document_fromstring(markup)
-    except (etree.ParserError, ValueError):
-        return None
 
 
 def render_blocks(markup: str, drop_chrome: bool = False) -> str:
@@ -106,24 +100,36 @@ def _comments(root, forum: bool | None = None) -> frozenset:
     return frozenset() if (forum_thread(root) if forum is None else forum) else frozenset(_COMMENTS(root))
 
 
-def _walk(element, parts: list[str], chrome: frozenset) -> None:
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    if not tag or tag in _SKIP or element in chrome:
-        if element.tail:
-            parts.append(element.tail)  # the tail belongs to the parent
-        return
-    block = tag in _BLOCK
-    if block:
-        parts.append("\n")
-    if tag == "li":
-        parts.append("* ")
-    if element.text:
-        parts.append(element.text)
-    for child in element:
-        _walk(child, parts, chrome)
-    if block:
-        parts.append("\n")
-    elif tag in {"td", "th"}:
-        parts.append(" ")
-    if element.tail:
-        parts.append(element.tail)
+_LEAVING = object()
+
+
+def _walk(root, parts: list[str], chrome: frozenset) -> None:
+    """Depth first, with a stack of its own: a tree nested 2,000 deep is not a RecursionError.
+
+    An element is pushed again under `_LEAVING` when entered, to be closed after its children."""
+    stack = [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        element = pop()
+        if element is _LEAVING:
+            element = pop()
+            tag = element.tag.lower()
+            if tag in _BLOCK:
+                parts.append("\n")
+            elif tag == "td" or tag == "th":
+                parts.append(" ")
+        else:
+            tag = element.tag.lower() if isinstance(element.tag, str) else ""
+            if tag and tag not in _SKIP and element not in chrome:
+                if tag in _BLOCK:
+                    parts.append("\n")
+                if tag == "li":
+                    parts.append("* ")
+                if element.text:
+                    parts.append(element.text)
+                push(element)
+                push(_LEAVING)
+                extend(reversed(element))
+                continue
+        if element.tail:  # a hidden element's tail is shown: it belongs to the parent
+            parts.append(element.tail)

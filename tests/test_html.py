@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from prose import EN
 
 from cleaner import Cleaner
@@ -79,13 +80,47 @@ def test_a_page_is_parsed_once_and_trafilatura_leaves_the_tree_as_it_was(monkeyp
     assert extract_main_text(tree) == extract_main_text(PAGE)
     assert etree.tostring(tree) == before
     parsed, given = [], []
-    monkeypatch.setattr(extract, "load_html", lambda markup: parsed.append(markup) or load_html(markup))
+    monkeypatch.setattr(extract, "load_page", lambda markup: parsed.append(markup) or load_html(markup))
     monkeypatch.setattr(extract, "parse", lambda markup: parsed.append(markup))
     real = extract.trafilatura.extract
     monkeypatch.setattr(extract.trafilatura, "extract", lambda page, **kw: given.append(page) or real(page, **kw))
     text, how = extract.extract_page(PAGE, Extraction(fallback_share=ALWAYS_RENDER))  # trafilatura, then the render of the same tree
     assert how == "rendered" and EN[1] in text
     assert len(parsed) == 1 and isinstance(given[0], etree._Element)
+
+
+def _nested(depth: int, inner: str) -> str:
+    return "<html><body>" + "<div>" * depth + inner + "</div>" * depth + "</body></html>"
+
+
+def test_text_nested_deeper_than_libxml2_s_default_limit_is_kept():
+    # libxml2 drops, without an error, whatever lies under 256 nested elements (old layout tables,
+    # unclosed tags); trafilatura's and lxml's default parsers keep that limit
+    paragraphs = f"<p>{EN[0]}</p><p>{EN[1]}</p><p>{EN[2]}</p>"
+    for fallback_share in (0.5, ALWAYS_RENDER):  # trafilatura's text, or our own render of the tree
+        for depth in (300, 1500):  # 1,500 would be a RecursionError for a recursive walk of the tree
+            text = Cleaner(html_fallback_share=fallback_share).clean(_nested(depth, paragraphs), format="html").text
+            assert all(sentence in text for sentence in EN[:3]), (fallback_share, depth)
+
+
+@pytest.mark.parametrize("page", [
+    PAGE,
+    '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared encoding</p><p>two</p></body></html>',
+    "<div><p>A fragment with no html tag</p></div>",
+    "<p>one block</p><p>and another</p>",
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">\n<html/>\n<body><p>self-closed html</p></body>',
+    "just text, no markup at all",
+])
+def test_pages_are_parsed_as_trafilatura_parses_them(page):
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from cleaner.htmltree import load_page
+
+    ours, theirs = load_page(page), load_html(page)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert etree.tostring(ours) == etree.tostring(theirs)
 
 
 def test_the_page_s_visible_text_leaves_out_scripts_and_styles():
