@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+
+import numpy as np
 
 from ..document import Document, Paragraph
+from ..keycount import KeyCounter
 from ..textstats import normalize
 from .base import CorpusStep, Step
 
@@ -53,17 +55,23 @@ class RepeatedLines(CorpusStep):
 
     def __init__(self, min_docs: int = 4):
         self.min_docs = min_docs
-        self.counts: Counter[bytes] = Counter()
+        self.counts = KeyCounter()  # documents per key: a corpus's every distinct line, so kept compact
 
     def observe(self, doc: Document) -> None:
-        keys = {key for p in doc.paragraphs if (key := _key(doc, p)) is not None}
-        self.counts.update(keys)
+        keys = [key for p in doc.paragraphs if (key := _key(doc, p)) is not None]
+        if keys:
+            self.counts.add(_as_array(keys))
 
     def apply(self, doc: Document) -> None:
-        counts = self.counts
-        for p in doc.paragraphs:
-            if p.removed is None and (key := _key(doc, p)) is not None:
-                seen = counts.get(key, 0)
-                if seen >= self.min_docs:
-                    self.mark(doc, p, f"line repeated on {seen} pages of the site", "repeated-line",
-                              site=doc.site or "(input folder)", documents=seen)
+        judged = [(p, key) for p in doc.paragraphs if p.removed is None and (key := _key(doc, p)) is not None]
+        if not judged:
+            return
+        seen = self.counts.get(_as_array([key for _, key in judged])).tolist()
+        for (p, _), count in zip(judged, seen, strict=True):
+            if count >= self.min_docs:
+                self.mark(doc, p, f"line repeated on {count} pages of the site", "repeated-line",
+                          site=doc.site or "(input folder)", documents=count)
+
+
+def _as_array(keys: list[bytes]) -> np.ndarray:
+    return np.frombuffer(b"".join(keys), dtype="<u8")
