@@ -161,15 +161,17 @@ def signatures_of_tokens(token_lists: Sequence[list[bytes]], num_perm: int = 128
 
 
 def signatures_and_fingerprints(token_lists: Sequence[list[bytes]], num_perm: int = 128, size: int = 5,
-                                seed: int = SEED) -> tuple[np.ndarray, list[np.ndarray]]:
+                                seed: int = SEED, prefix: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
     """Signatures, and each text's set of 12-bit shingle fingerprints (sorted uint16).
 
     Fingerprint sets give Jaccard almost exactly (a shingle of one text matches a fingerprint
     of the other by chance with probability |set| / 4096), to verify LSH candidates.
+    `prefix`: only that many first values of each signature (still those of the `num_perm`
+    permutations' scheme): all that banded LSH reads.
     """
     hashes, starts = shingle_hashes(token_lists, size)
     mixed = _fmix32(hashes)
-    sigs = _minhash(mixed, starts, num_perm, seed)
+    sigs = _minhash(mixed, starts, num_perm, seed, prefix=prefix)
     fps: list[np.ndarray] = []
     for first in range(0, len(token_lists), 1 << 19):  # text number and fingerprint share a uint32
         last = min(first + (1 << 19), len(token_lists))
@@ -186,11 +188,12 @@ def signatures_and_fingerprints(token_lists: Sequence[list[bytes]], num_perm: in
     return sigs, fps
 
 
-def _minhash(mixed: np.ndarray, starts: np.ndarray, num_perm: int, seed: int, block: int = 4096) -> np.ndarray:
+def _minhash(mixed: np.ndarray, starts: np.ndarray, num_perm: int, seed: int, block: int = 4096,
+             prefix: int | None = None) -> np.ndarray:
     a, b = permutations(num_perm, seed)
-    a, b = a[:, None], b[:, None]
+    a, b = a[:prefix, None], b[:prefix, None]
     n = len(starts) - 1
-    out = np.full((num_perm, n), 0xFFFFFFFF, dtype=np.uint32)
+    out = np.full((len(a), n), 0xFFFFFFFF, dtype=np.uint32)
     first = 0
     while first < n:
         # texts whose shingles fill about one cache-sized block (at least one text, however long);

@@ -293,3 +293,17 @@ def test_fewer_documents_than_the_boilerplate_threshold_keep_one_copy(tmp_path):
     write_files(tmp_path / "in", {f"doc{i}.txt": f"{FILLER[i]}\n\n{COOKIE}\n" for i in range(3)})
     clean_corpus(tmp_path / "in", tmp_path / "out", ONLY_DEDUP.with_(dedup_boilerplate_docs=4), workers=1)
     assert (tmp_path / "out/doc0.txt").read_text() == f"{FILLER[0]}\n\n{COOKIE}\n"
+
+
+def test_the_signatures_the_chain_keeps_are_the_values_banded_lsh_reads_of_the_full_ones():
+    from cleaner.shingles import signatures_and_fingerprints, tokens
+    from cleaner.steps.dedup import MinHashSignatures
+
+    doc = from_text(f"{BUDGET}\n\n{GARDEN}\n", "a")
+    MinHashSignatures(num_perm=128, bands=8, rows=4).apply(doc)
+    full, fps = signatures_and_fingerprints([tokens(p.text) for p in doc.paragraphs], num_perm=128)
+    assert len(doc.paragraphs) == 2
+    for p, sig, fp in zip(doc.paragraphs, full, fps, strict=True):
+        kept, kept_fp = p.features["minhash"]
+        assert np.frombuffer(kept, np.uint32).tolist() == sig[:32].tolist()
+        assert kept_fp == fp.tobytes()

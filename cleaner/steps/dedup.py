@@ -82,7 +82,8 @@ class DuplicateParagraphsInDocument(Step):
 
 
 class MinHashSignatures(Step):
-    """Computes the MinHash signature of every paragraph long enough to be judged by one.
+    """Computes the MinHash signature of every paragraph long enough to be judged by one: its
+    first bands x rows values (of datasketch's num_perm-permutation scheme), all the index reads.
 
     A per-document step, so that signatures are computed in the worker processes; it marks
     nothing. NearDuplicateParagraphs reads the signature from `features["minhash"]`.
@@ -90,14 +91,15 @@ class MinHashSignatures(Step):
 
     name = "minhash"
 
-    def __init__(self, num_perm: int = 128, shingle_words: int = 5, min_words: int = 8):
+    def __init__(self, num_perm: int = 128, shingle_words: int = 5, min_words: int = 8, bands: int = 8, rows: int = 4):
         self.num_perm, self.size, self.min_words = num_perm, shingle_words, min_words
+        self.prefix = bands * rows  # the values banded LSH reads: computing all num_perm took 4 times the work
 
     def apply(self, doc: Document) -> None:
         todo = [(p, toks) for p in doc.paragraphs if p.removed is None
                 and len(toks := tokens(p.text)) >= self.min_words and "minhash" not in p.features]
         if todo:
-            sigs, fps = signatures_and_fingerprints([t for _, t in todo], self.num_perm, self.size)
+            sigs, fps = signatures_and_fingerprints([t for _, t in todo], self.num_perm, self.size, prefix=self.prefix)
             for (p, _), sig, fp in zip(todo, sigs, fps, strict=True):
                 p.features["minhash"] = (sig.tobytes(), fp.tobytes())
 
@@ -211,7 +213,8 @@ class NearDuplicateParagraphs(CorpusStep):
                 continue
             toks = tokens(p.text)
             if len(toks) >= self.min_words:
-                sigs, fps = signatures_and_fingerprints([toks], self.num_perm, self.size)
+                sigs, fps = signatures_and_fingerprints([toks], self.num_perm, self.size,
+                                                        prefix=self.index.bands * self.index.rows)
                 longs.append((i, p, (sigs[0], fps[0])))
             elif len(toks) >= self.short_min_words:
                 shorts.append((i, p, self.index.exact_key(doc.site, b" ".join(toks))))
