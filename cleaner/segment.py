@@ -11,7 +11,9 @@ import re
 
 from .document import Paragraph
 
-_LINE = re.compile(r"[^\n]*\n?")
+# what ends a line: str.splitlines' breaks (\r\n, \n, a bare \r as old Mac files have it, \v, \f,
+# \x1c-\x1e, NEL, U+2028/U+2029 as some exporters write them)
+_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _BULLET = re.compile(r"^\s*(?:[-*+•·▪►]|\d{1,3}[.)])\s")
 _SENTENCE_END = re.compile(r"[.!?:;。！？]['\"”’)\]]*$")
 
@@ -19,15 +21,15 @@ _SENTENCE_END = re.compile(r"[.!?:;。！？]['\"”’)\]]*$")
 def paragraphs(text: str) -> list[Paragraph]:
     blocks: list[list[tuple[int, int]]] = [[]]
     start = 0
-    for line in text.split("\n"):
-        body = line.rstrip("\r")
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip(_BREAKS)
         lead = body.lstrip()
         if lead:
             end = start + len(body)
             blocks[-1].append((end - len(lead), end - (len(lead) - len(lead.rstrip()))))
         elif blocks[-1]:
             blocks.append([])
-        start += len(line) + 1
+        start += len(line)
     out: list[Paragraph] = []
     for block in blocks:
         if not block:

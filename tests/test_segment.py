@@ -32,6 +32,12 @@ def test_one_paragraph_per_line():
         "First line of the page.", "Second line of the page.", "Third"]
 
 
+def test_every_kind_of_line_break_ends_a_line():
+    # old Mac files end lines with a bare CR; some exporters write U+2028, PDF converters a form feed
+    for newline in ("\r", "\r\n", "\u2028", "\u2029", "\x0c", "\x85"):
+        assert texts(newline.join(["Home | News", EN[0], EN[1]])) == ["Home | News", EN[0], EN[1]], repr(newline)
+
+
 def test_blank_lines_separate_paragraphs():
     assert texts("One paragraph here.\n\n\nAnother one here.\n") == ["One paragraph here.", "Another one here."]
 
@@ -89,7 +95,7 @@ line = st.text(alphabet=st.sampled_from("ab .,\t"), max_size=90)
 
 
 @settings(max_examples=150, deadline=None, database=None)
-@given(st.lists(line, max_size=12), st.sampled_from(["\n", "\r\n"]))
+@given(st.lists(line, max_size=12), st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x0c"]))
 def test_every_paragraph_reads_back_from_its_span(rows, newline):
     text = newline.join(rows)
     found = paragraphs(text)
