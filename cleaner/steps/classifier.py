@@ -45,7 +45,7 @@ import numpy as np
 
 from .. import lexical as lexical_model
 from ..document import Document
-from ..features import PageWords, paragraph_features
+from ..features import PageWords, context_features, paragraph_features
 from ..model import MODEL_PATH, ParagraphModel, load
 from ..textstats import is_prose
 from .base import Step
@@ -67,8 +67,19 @@ class Scores:
     @classmethod
     def of(cls, model: ParagraphModel, words: np.ndarray, x: np.ndarray, chars: np.ndarray,
            removed: np.ndarray) -> Scores:
-        stacked, first, second = model.stages(x, chars, removed, second=True)
-        return cls(model, words, x, stacked, first, second, model.second.probability_of(second))
+        """Only the paragraphs still kept are scored: a removed one's first-stage probability is 0
+        in its neighbours' context (context_features), and nothing reads its own scores (0 here)."""
+        kept = np.flatnonzero(~removed)
+        first = np.zeros((len(x), model.first.feature.shape[0]), dtype=np.int64)
+        first[kept] = model.first.leaves(x[kept])
+        p = np.zeros(len(x))
+        p[kept] = model.first.probability_of(first[kept])
+        stacked = np.hstack((x, context_features(p, chars, removed)))
+        second = np.zeros((len(x), model.second.feature.shape[0]), dtype=np.int64)
+        second[kept] = model.second.leaves(stacked[kept])
+        probability = np.zeros(len(x))
+        probability[kept] = model.second.probability_of(second[kept])
+        return cls(model, words, x, stacked, first, second, probability)
 
     def rows(self, index: list[int]) -> Scores:
         return Scores(self.model, self.words[index], self.x[index], self.stacked[index], self.first[index],
@@ -127,7 +138,10 @@ class ParagraphClassifier(Step):
         x, model = paragraph_features(doc, page=page), self.model
         if doc.lang in self.lexical_info["languages"] and page.stoplist_fits(self.lexical_min_stop):
             model = self.lexical_model
-            score = self.lexical_info["intercept"] + lexical_model.scores(self.lexical, [p.text for p in doc.paragraphs])
+            kept = np.flatnonzero(~removed)  # the others are not scored (see Scores.of)
+            score = np.zeros(len(x))
+            score[kept] = self.lexical_info["intercept"] + lexical_model.scores(
+                self.lexical, [doc.paragraphs[i].text for i in kept.tolist()])
             x = np.hstack((x, score[:, None].astype(x.dtype)))
         return Scores.of(model, page.word_counts, x, chars, removed)
 
