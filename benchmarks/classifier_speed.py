@@ -22,7 +22,7 @@ from cleaner import features
 from cleaner.api import Cleaner
 from cleaner.chain import run_steps, split
 from cleaner.document import Document
-from cleaner.features import paragraph_features
+from cleaner.features import PageWords, paragraph_features
 from cleaner.reading import discover, read
 from cleaner.runner import _quiet_collector
 from cleaner.steps import ParagraphClassifier, Step
@@ -64,11 +64,12 @@ def time_parts(doc: Document, clf: ParagraphClassifier, repeat: int) -> tuple[di
     chars = np.array([len(p.text) for p in doc.paragraphs], dtype=float)
     removed = np.array([p.removed is not None for p in doc.paragraphs])
     started = process_time()
-    x = paragraph_features(doc)
+    page = PageWords.of(doc)
+    x = paragraph_features(doc, page=page)
     seconds = {"features": process_time() - started}
-    seconds["model"] = cpu(lambda: Scores.of(model, x, chars, removed), repeat)
-    scores = Scores.of(model, x, chars, removed)
-    judged = clf.judged(doc, scores.probability, clf.page_cut(doc, scores.probability)[0])
+    seconds["model"] = cpu(lambda: Scores.of(model, page.word_counts, x, chars, removed), repeat)
+    scores = Scores.of(model, page.word_counts, x, chars, removed)
+    judged = clf.judged(doc, scores.probability, clf.page_cut(doc, scores.probability, scores.words)[0])
     seconds["explanations"] = cpu(lambda: clf.explanations(scores.rows(judged)), repeat)
     return seconds, len(judged)
 

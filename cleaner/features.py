@@ -210,23 +210,45 @@ class _Words(NamedTuple):
         return running[self.end] - running[self.start]
 
 
-def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
-    """One row per paragraph of `doc` (removed ones too: they are context), columns as in NAMES."""
+class PageWords(NamedTuple):
+    """A page's words, read once for all that counts them: the features, whether the stop list
+    fits, the classifier's cut (`word_counts`)."""
+
+    seen: list[_Text]  # what each paragraph's text says
+    words: _Words
+    word_counts: np.ndarray  # per paragraph
+    stop_words: np.ndarray | None  # per paragraph; None without a stop list
+
+    @classmethod
+    def of(cls, doc: Document, use_stopwords: bool = True) -> PageWords:
+        seen = [_text(p.text) for p in doc.paragraphs]
+        page_words = _Words.of(seen)
+        stop = stopwords(doc.lang) if use_stopwords else frozenset()
+        stop_words = page_words.count(map(stop.__contains__, page_words.folded)) if stop else None
+        return cls(seen, page_words, page_words.end - page_words.start, stop_words)
+
+    def stoplist_fits(self, min_density: float = 0.05, min_words: int = 10) -> bool:
+        """`stoplist_fits` of the page, with the stop list it was read with (none: no stop word)."""
+        stop_words = np.zeros_like(self.word_counts) if self.stop_words is None else self.stop_words
+        return _fits(stop_words, self.word_counts, min_density, min_words)
+
+
+def paragraph_features(doc: Document, use_stopwords: bool = True, page: PageWords | None = None) -> np.ndarray:
+    """One row per paragraph of `doc` (removed ones too: they are context), columns as in NAMES.
+
+    `page`: the page's words when the caller has them already (`PageWords.of(doc, use_stopwords)`)."""
     paragraphs = doc.paragraphs
     n = len(paragraphs)
     if not n:
         return np.zeros((0, len(NAMES)), dtype=np.float32)
     texts = [p.text for p in paragraphs]
-    seen = [_text(text) for text in texts]
+    page = page or PageWords.of(doc, use_stopwords)
+    seen, page_words, word_counts, stop_words = page
     table = np.zeros((n, len(OWN)))
     own = {name: k for k, name in enumerate(OWN)}
     values = np.frombuffer(b"".join([s.row for s in seen]), dtype=np.float64)
     table[:, [own[name] for name in _TEXT]] = values.reshape(n, len(_TEXT))
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=n).astype(float)
-    page_words = _Words.of(seen)
-    word_counts = page_words.end - page_words.start
-    stop = stopwords(doc.lang) if use_stopwords else frozenset()
-    stop_words = page_words.count(map(stop.__contains__, page_words.folded)) if stop else None
     if stop_words is not None and _fits(stop_words, word_counts):
         # a paragraph without words has no density, like a language without a stop list
         density = np.where(word_counts > 0, stop_words / np.maximum(word_counts, 1), np.nan)
@@ -297,11 +319,6 @@ def paragraph_features(doc: Document, use_stopwords: bool = True) -> np.ndarray:
     return rows
 
 
-def word_counts(doc: Document) -> np.ndarray:
-    """Words per paragraph, as `textstats.words` counts them, read from the memo `paragraph_features` fills."""
-    return np.fromiter((len(_text(p.text).folded) for p in doc.paragraphs), dtype=np.float64, count=len(doc.paragraphs))
-
-
 def _window_sum(values: np.ndarray, reach: int) -> np.ndarray:
     """values[i - reach : i + reach + 1].sum() for each i, added left to right as numpy adds so few.
 
@@ -326,10 +343,7 @@ def stoplist_fits(doc: Document, min_density: float = 0.05, min_words: int = 10)
     like a menu; then the features are computed as for a language without a stop list.
     Running text in a language whose stop list it is has well over 5% stop words.
     """
-    stop = stopwords(doc.lang)
-    page_words = _Words.of([_text(p.text) for p in doc.paragraphs])
-    word_counts = page_words.end - page_words.start
-    return _fits(page_words.count(map(stop.__contains__, page_words.folded)), word_counts, min_density, min_words)
+    return PageWords.of(doc).stoplist_fits(min_density, min_words)
 
 
 def _fits(stop_words: np.ndarray, word_counts: np.ndarray, min_density: float = 0.05, min_words: int = 10) -> bool:

@@ -9,7 +9,8 @@ observes the sketches for the corpus steps (the near-duplicate step notes each p
 cluster then) and saves them too. Pass 2 goes through the chunks in order: the driver lets the
 corpus steps apply to the sketches (the only order-dependent decisions), a worker carries
 their marks over to the chunk's documents and renders outputs, audit and manifest lines, and
-the driver writes those in order. So the driver, the one process that cannot be multiplied,
+the driver writes those in order (a folder's files, one per document, the worker writes
+itself: they have no order). So the driver, the one process that cannot be multiplied,
 never handles whole documents. Memory stays bounded by the corpus steps' own state, not by
 the corpus; a killed run resumes from its saved chunks (see resume.py): their sketches are
 made and observed again, so the corpus steps' state is rebuilt in the same order as in an
@@ -47,7 +48,7 @@ from .sketch import Marks, carry_marks, new_marks, reads_of, sketch
 from .steps import CorpusStep, Step
 from .steps.dedup import INDEX_NAME
 from .summary import Summary
-from .writers import STDOUT, open_writer, output_kind, writer_class
+from .writers import STDOUT, open_writer, output_kind
 
 Read = Raw | Failure | EmptyInput  # what the readers give: a document to clean, or what is recorded as it is
 Done = Document | Failure | EmptyInput  # what the chain gives back, in input order
@@ -373,11 +374,12 @@ def _pass_two(state: RunState, chunks: int, tail: list[Step], output: Path | str
               processes: Workers) -> None:
     """The corpus steps decide on each chunk's sketches in input order; workers carry their marks
     over to the documents and render outputs, audit lines and manifest entries; they are written
-    here, each entry with where its document went."""
+    here, each entry with where its document went (a folder's files the workers write)."""
     writer = open_writer(output, options, state.tmp)
     audit = AtomicWriter(audit_path, state.tmp) if audit_path else None
     manifest = AtomicWriter(manifest_path, state.tmp) if manifest_path else None
-    render = (writer_class(output), options, audit is not None, manifest is not None)
+    # a writer that stores each document apart (a folder) goes to the workers; the others stay here
+    render = (writer if writer.in_workers else type(writer), options, audit is not None, manifest is not None)
     calls = ((_render_chunk, state, index, _decide(state, index, tail, summary.step_seconds), render)
              for index in range(chunks))
     try:
@@ -426,7 +428,9 @@ def _decide(state: RunState, index: int, tail: list[Step], seconds: Counter) -> 
 def _render_chunk(state: RunState, index: int, marks: list[Marks | None], render: tuple) -> tuple:
     """A chunk's documents with the corpus steps' marks: (output name, rendering or None when
     dropped) per item, the audit lines, the manifest entries (their "output" is the writer's to
-    say), and the chunk's part of the summary."""
+    say), and the chunk's part of the summary. A writer that stores each document apart
+    (`in_workers`, a folder) is given here, not its class: it stores them now, and says where
+    they went; nothing is then left to render for the driver."""
     writer, options, with_audit, with_manifest = render
     part = Summary()
     clock = time.process_time()
@@ -435,16 +439,24 @@ def _render_chunk(state: RunState, index: int, marks: list[Marks | None], render
     clock = time.process_time()
     rendered, audit, manifest = [], [], []
     for item, item_marks in zip(items, marks, strict=True):
+        payload = None
         if isinstance(item, Document):
             finish(carry_marks(item, item_marks))
-            rendered.append((item.output, writer.render(item, options) if item.removed is None else None))
+            payload = writer.render(item, options) if item.removed is None else None
             if with_audit:
                 audit.append(audit_lines(item))
-        else:
-            rendered.append((item.output, None))
         part.add(item)
-        if with_manifest:
-            manifest.append(manifest_entry(item))
+        entry = manifest_entry(item) if with_manifest else None
+        if not writer.in_workers:
+            rendered.append((item.output, payload))
+        elif payload is None:
+            writer.drop(item.output)
+        else:
+            where = writer.write(payload)
+            if entry is not None:
+                entry["output"] = where
+        if entry is not None:
+            manifest.append(entry)
     part.step_seconds["write"] += time.process_time() - clock
     return rendered, "".join(audit), manifest, part
 

@@ -3,9 +3,10 @@
 A writer's `render` turns a written document into what it stores (in a worker process, in a
 corpus run); the writer itself receives those renderings in input order, stores them and says
 where each one went (`write`: the manifest's "output", a file of the folder, or `out.jsonl:LINE`,
-`out.parquet:ROW`, `-:LINE`), or hears that a document's output is dropped (`drop`). Every file
-it makes appears whole on `commit()` or not at all (the temporary files live in the run's state
-folder).
+`out.parquet:ROW`, `-:LINE`), or hears that a document's output is dropped (`drop`); a writer
+`in_workers` (a folder, a file per document) is itself sent to the workers, which store and drop
+there. Every file it makes appears whole on `commit()` or not at all (the temporary files live
+in the run's state folder).
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ def dumps(record: dict) -> str:
 class FolderWriter:
     """`rel/path/name.ext` -> `OUT/rel/path/name.txt`, as the corpus was."""
 
+    # each document is a file of its own, which the worker process that renders it writes: no
+    # order to keep, and the driver, the one process a run cannot multiply, writes no file
+    in_workers = True
+
     def __init__(self, folder: Path, tmp_dir: Path | None = None):
         self.folder, self.tmp_dir = Path(folder), tmp_dir
 
@@ -87,6 +92,8 @@ class FolderWriter:
 
 class JsonlWriter:
     """One JSON object per written document, to a file (atomically) or to standard output."""
+
+    in_workers = False  # one file, written in input order by the driver
 
     def __init__(self, path: Path | str, options: Options, tmp_dir: Path | None = None):
         self.options, self.name, self.lines = options, Path(path).name, 0
@@ -120,6 +127,8 @@ class JsonlWriter:
 
 class ParquetWriter:
     """Fixed columns; the input's other fields as one JSON column (their types vary by record)."""
+
+    in_workers = False  # one file, written in input order by the driver
 
     BATCH = 1000
 
@@ -175,10 +184,6 @@ class ParquetWriter:
     def discard(self) -> None:
         self.writer.close()
         self.file.discard()
-
-
-def writer_class(output: Path | str) -> type:
-    return {"folder": FolderWriter, "parquet": ParquetWriter}.get(output_kind(output), JsonlWriter)
 
 
 def open_writer(output: Path | str, options: Options, tmp_dir: Path | None = None):

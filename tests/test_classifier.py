@@ -220,3 +220,21 @@ def test_a_removal_outside_the_main_region_names_the_region():
     step, doc, prob, judged = _region_page()
     outside, region = step().outside(doc, prob, 0.4, judged)
     assert (outside, region) == ({6}, (0, 2))
+
+
+def test_paragraphs_an_earlier_step_removed_are_context_but_are_not_scored():
+    from cleaner.document import Removal
+    from cleaner.steps import ParagraphClassifier
+
+    step = ParagraphClassifier()
+    doc = Cleaner().document(lines(*MENU[:3], *PROSE["en"][:3]))
+    unscored = step.scores(doc).probability
+    doc.paragraphs[1].removed = Removal("rules", "a menu line")
+    scores = step.scores(doc)
+    assert scores.probability[1] == 0.0 < unscored[1]
+    # the others as before but for their context: their neighbour's first-stage score counts as 0
+    removed = np.array([p.removed is not None for p in doc.paragraphs])
+    chars = np.array([len(p.text) for p in doc.paragraphs], dtype=float)
+    everything = scores.model.probability(scores.x, chars, removed)
+    kept = ~removed
+    assert np.array_equal(scores.probability[kept], everything[kept])

@@ -115,3 +115,25 @@ def test_clean_corpus_is_the_library_form_of_the_command(tmp_path, corpus):
     summary = clean_corpus(src, tmp_path / "out", Options(), workers=1)
     assert (summary.documents_in, summary.written, summary.removed, summary.failed) == (2, 1, 1, 0)
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == EN[0] + "\n"
+
+
+def test_the_files_of_a_folder_output_are_written_by_the_worker_processes(tmp_path, corpus, monkeypatch):
+    import os
+
+    from cleaner.writers import FolderWriter
+
+    src = corpus(MIXED)
+    writers = tmp_path / "writers"
+    real = FolderWriter.write
+
+    def write(self, rendered):
+        with open(writers, "a") as log:
+            log.write(f"{os.getpid()}\n")
+        return real(self, rendered)
+
+    monkeypatch.setattr(FolderWriter, "write", write)  # before the run: its forked workers have it too
+    clean_corpus(src, tmp_path / "two", workers=2)
+    pids = writers.read_text().split()
+    assert pids and str(os.getpid()) not in pids  # the driver wrote no file
+    clean_corpus(src, tmp_path / "one", workers=1)
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")

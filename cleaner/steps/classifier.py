@@ -45,7 +45,7 @@ import numpy as np
 
 from .. import lexical as lexical_model
 from ..document import Document
-from ..features import paragraph_features, stoplist_fits, word_counts
+from ..features import PageWords, context_features, paragraph_features
 from ..model import MODEL_PATH, ParagraphModel, load
 from ..textstats import is_prose
 from .base import Step
@@ -57,6 +57,7 @@ class Scores:
     end (kept: the explanations of the removed paragraphs read them again) and the probabilities."""
 
     model: ParagraphModel  # the shape-only model, or the one that also reads the lexical score
+    words: np.ndarray  # per paragraph: how many words it has
     x: np.ndarray
     stacked: np.ndarray
     first: np.ndarray  # (rows, trees), see TreeModel.leaves
@@ -64,13 +65,25 @@ class Scores:
     probability: np.ndarray
 
     @classmethod
-    def of(cls, model: ParagraphModel, x: np.ndarray, chars: np.ndarray, removed: np.ndarray) -> Scores:
-        stacked, first, second = model.stages(x, chars, removed, second=True)
-        return cls(model, x, stacked, first, second, model.second.probability_of(second))
+    def of(cls, model: ParagraphModel, words: np.ndarray, x: np.ndarray, chars: np.ndarray,
+           removed: np.ndarray) -> Scores:
+        """Only the paragraphs still kept are scored: a removed one's first-stage probability is 0
+        in its neighbours' context (context_features), and nothing reads its own scores (0 here)."""
+        kept = np.flatnonzero(~removed)
+        first = np.zeros((len(x), model.first.feature.shape[0]), dtype=np.int64)
+        first[kept] = model.first.leaves(x[kept])
+        p = np.zeros(len(x))
+        p[kept] = model.first.probability_of(first[kept])
+        stacked = np.hstack((x, context_features(p, chars, removed)))
+        second = np.zeros((len(x), model.second.feature.shape[0]), dtype=np.int64)
+        second[kept] = model.second.leaves(stacked[kept])
+        probability = np.zeros(len(x))
+        probability[kept] = model.second.probability_of(second[kept])
+        return cls(model, words, x, stacked, first, second, probability)
 
     def rows(self, index: list[int]) -> Scores:
-        return Scores(self.model, self.x[index], self.stacked[index], self.first[index], self.second[index],
-                      self.probability[index])
+        return Scores(self.model, self.words[index], self.x[index], self.stacked[index], self.first[index],
+                      self.second[index], self.probability[index])
 
 
 class ParagraphClassifier(Step):
@@ -101,9 +114,9 @@ class ParagraphClassifier(Step):
         if not any(p.removed is None for p in paragraphs):
             return
         scores = self.scores(doc)
-        threshold, how = self.page_cut(doc, scores.probability)
+        threshold, how = self.page_cut(doc, scores.probability, scores.words)
         judged = self.judged(doc, scores.probability, threshold)
-        outside, (start, end) = self.outside(doc, scores.probability, threshold, judged)
+        outside, (start, end) = self.outside(doc, scores.probability, threshold, judged, scores.words)
         prob = scores.probability.tolist()  # Python floats: the same values, formatted faster than numpy's
         below = f"{how}threshold {threshold:.2f}"
         reasons = {i: f"classified as boilerplate (p={prob[i]:.2f} < {below})" for i in judged}
@@ -121,19 +134,24 @@ class ParagraphClassifier(Step):
         scores of the model that also reads what the paragraph's words say."""
         chars = np.array([len(p.text) for p in doc.paragraphs], dtype=float)
         removed = np.array([p.removed is not None for p in doc.paragraphs])
-        x, model = paragraph_features(doc), self.model
-        if doc.lang in self.lexical_info["languages"] and stoplist_fits(doc, self.lexical_min_stop):
+        page = PageWords.of(doc)  # read once: for the features, and whether the stop list fits
+        x, model = paragraph_features(doc, page=page), self.model
+        if doc.lang in self.lexical_info["languages"] and page.stoplist_fits(self.lexical_min_stop):
             model = self.lexical_model
-            score = self.lexical_info["intercept"] + lexical_model.scores(self.lexical, [p.text for p in doc.paragraphs])
+            kept = np.flatnonzero(~removed)  # the others are not scored (see Scores.of)
+            score = np.zeros(len(x))
+            score[kept] = self.lexical_info["intercept"] + lexical_model.scores(
+                self.lexical, [doc.paragraphs[i].text for i in kept.tolist()])
             x = np.hstack((x, score[:, None].astype(x.dtype)))
-        return Scores.of(model, x, chars, removed)
+        return Scores.of(model, page.word_counts, x, chars, removed)
 
-    def page_cut(self, doc: Document, prob: np.ndarray) -> tuple[float, str]:
-        """(threshold, "page " or ""): the page's own cut when `page_threshold`, else the fixed one."""
+    def page_cut(self, doc: Document, prob: np.ndarray, words: np.ndarray | None = None) -> tuple[float, str]:
+        """(threshold, "page " or ""): the page's own cut when `page_threshold`, else the fixed one;
+        `words`: how many words each paragraph has, when the caller has counted them (Scores.words)."""
         if not self.page_threshold:
             return self.threshold, ""
         kept = np.array([p.removed is None for p in doc.paragraphs])
-        weight = word_counts(doc) + 1.0  # the paragraphs' words were counted for their features
+        weight = (PageWords.of(doc).word_counts if words is None else words) + 1.0
         return min(expected_f1_threshold(prob[kept], weight[kept], self.page_alpha), self.page_max), "page "
 
     def judged(self, doc: Document, prob: np.ndarray, threshold: float) -> list[int]:
@@ -143,13 +161,14 @@ class ParagraphClassifier(Step):
                 and (content < self.prose_threshold or not is_prose(p.text, doc.lang))]
 
     def outside(self, doc: Document, prob: np.ndarray, threshold: float,
-                judged: list[int]) -> tuple[set[int], tuple[int, int]]:
+                judged: list[int], words: np.ndarray | None = None) -> tuple[set[int], tuple[int, int]]:
         """The paragraphs the threshold keeps outside the page's main region that the model is not sure
-        of, and the region (first, last)."""
+        of, and the region (first, last); `words` as for `page_cut`."""
         if not self.main_region:
             return set(), (0, len(prob) - 1)
+        words = PageWords.of(doc).word_counts if words is None else words
         judging = np.array([p.removed is None for p in doc.paragraphs])  # those an earlier step removed count for nothing
-        score = np.where(judging, (prob - threshold) * (word_counts(doc) + 1.0), 0.0)
+        score = np.where(judging, (prob - threshold) * (words + 1.0), 0.0)
         start, end = main_region(score)
         if score[start:end + 1].sum() <= 0:  # nothing above the cut (a fixed threshold): no region to be outside of
             return set(), (0, len(prob) - 1)
