@@ -8,28 +8,26 @@ prose (lines of similar width that do not end sentences), which is joined back i
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from .document import Paragraph
 
-# what ends a line: str.splitlines' breaks (\r\n, \n, a bare \r as old Mac files have it, \v, \f,
-# \x1c-\x1e, NEL, U+2028/U+2029 as some exporters write them)
-_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+# what ends a line: \n after any number of \r (\r\r\n is CRLF text written again in text mode),
+# a bare \r (old Mac files), U+2028/U+2029 (some exporters). Not a form feed: pdftotext puts one
+# after the \n of a page break, and a paragraph that runs over the page would be cut in two.
+_BREAK = re.compile(r"\r*\n|\r|[\u2028\u2029]")
 _BULLET = re.compile(r"^\s*(?:[-*+•·▪►]|\d{1,3}[.)])\s")
 _SENTENCE_END = re.compile(r"[.!?:;。！？]['\"”’)\]]*$")
 
 
 def paragraphs(text: str) -> list[Paragraph]:
     blocks: list[list[tuple[int, int]]] = [[]]
-    start = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip(_BREAKS)
+    for body, stop in _lines(text):
         lead = body.lstrip()
         if lead:
-            end = start + len(body)
-            blocks[-1].append((end - len(lead), end - (len(lead) - len(lead.rstrip()))))
+            blocks[-1].append((stop - len(lead), stop - (len(lead) - len(lead.rstrip()))))
         elif blocks[-1]:
             blocks.append([])
-        start += len(line)
     out: list[Paragraph] = []
     for block in blocks:
         if not block:
@@ -40,6 +38,21 @@ def paragraphs(text: str) -> list[Paragraph]:
         else:
             out.extend(Paragraph(text[s:e], s, e) for s, e in block)
     return out
+
+
+def _lines(text: str):
+    """(line, where it ends) for each line, its break left out."""
+    if "\r" in text or "\u2028" in text or "\u2029" in text:
+        start = 0
+        for found in chain(_BREAK.finditer(text), (None,)):
+            stop = found.start() if found else len(text)
+            yield text[start:stop], stop
+            start = found.end() if found else stop
+        return
+    stop = -1
+    for line in text.split("\n"):  # the common case, twice as fast
+        stop += len(line) + 1
+        yield line, stop
 
 
 def _is_wrapped(text: str, block: list[tuple[int, int]]) -> bool:
