@@ -18,6 +18,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# pages labelled latin-1 or ASCII are windows-1252 (as browsers read them, per the WHATWG
+# encoding standard): read as latin-1, its curly quotes, dashes and '…' become C1 control characters
+_READ_AS_CP1252 = {"iso8859-1", "latin-1", "ascii"}  # codecs.lookup names
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -84,5 +87,7 @@ def _most_plausible(matches, best) -> str:
 
 
 def _lenient(data: bytes, encoding: str) -> Decoded:
+    if codecs.lookup(encoding).name in _READ_AS_CP1252:
+        encoding = "cp1252"
     text = data.decode(encoding, errors="replace")
     return Decoded(text.lstrip("\ufeff"), encoding, text.count("\ufffd"))

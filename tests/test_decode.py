@@ -96,3 +96,9 @@ def test_undecodable_bytes_are_counted_in_the_audit_or_manifest(corpus, clean_ru
     assert result.exit_code == 0
     records = (out / "cleaner-audit.jsonl").read_text(encoding="utf-8") + (out / "cleaner-manifest.jsonl").read_text(encoding="utf-8")
     assert "undecodable" in records
+
+
+def test_a_page_labelled_latin1_is_read_as_windows_1252_as_browsers_read_it():
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>Le café était fermé… alors</p></body></html>'
+    decoded = decode(page.encode("cp1252"), html=True)
+    assert "fermé… alors" in decoded.text and "\x85" not in decoded.text
