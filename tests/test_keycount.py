@@ -51,3 +51,14 @@ def test_a_million_keys_take_under_32_bytes_each():
 def test_the_table_size_must_be_a_power_of_two():
     with pytest.raises(ValueError):
         KeyCounter(slots=1000)
+
+
+def test_a_key_added_in_several_calls_before_it_is_asked_for_counts_each_call():
+    counter, expected = KeyCounter(slots=8), Counter()
+    rng = np.random.default_rng(3)
+    for _ in range(50):  # adds wait in a batch until the next get(): each key in several of them
+        keys = rng.integers(0, 40, 10).astype(np.uint64) << np.uint64(3)  # few keys, one home slot each of 8
+        counter.add(keys)
+        expected.update(set(keys.tolist()))
+    asked = np.arange(0, 48, dtype=np.uint64) << np.uint64(3)
+    assert counter.get(asked).tolist() == [expected[k] for k in asked.tolist()]
