@@ -317,13 +317,16 @@ class MinHashIndex:
             raise
 
     @classmethod
-    def load(cls, path: Path, num_perm: int = 128, threshold: float | None = None) -> MinHashIndex:
-        """Read a saved index; every cluster in it counts as coming from an earlier run."""
+    def load(cls, path: Path, num_perm: int = 128, threshold: float | None = None, bands: int = 8,
+             rows: int = 4) -> MinHashIndex:
+        """Read a saved index; every cluster in it counts as coming from an earlier run. Its
+        parameters must be the run's: the signatures the run computes are banded as it bands them."""
         with np.load(Path(path)) as data:
-            fmt, saved_perm, bands, rows, seed = (int(x) for x in data["params"])
-            if fmt != FORMAT or saved_perm != num_perm or bytes(data["scheme"]).decode() != SCHEME:
-                raise ValueError(f"{path}: index was built with other MinHash parameters "
-                                 f"(format {fmt}, num_perm {saved_perm}); rebuild it")
+            fmt, saved_perm, saved_bands, saved_rows, seed = (int(x) for x in data["params"])
+            if (fmt != FORMAT or (saved_perm, saved_bands, saved_rows) != (num_perm, bands, rows)
+                    or bytes(data["scheme"]).decode() != SCHEME):
+                raise ValueError(f"{path}: index was built with other MinHash parameters (format {fmt}, "
+                                 f"num_perm {saved_perm}, {saved_bands} bands x {saved_rows} rows); rebuild it")
             index = cls(num_perm, bands, rows, float(data["threshold"][0]) if threshold is None else threshold, seed)
             index.fingerprints = bytearray(data["fingerprints"].tobytes())
             index.fingerprint_ends = array("I", data["fingerprint_ends"].tobytes())

@@ -307,3 +307,24 @@ def test_the_signatures_the_chain_keeps_are_the_values_banded_lsh_reads_of_the_f
         kept, kept_fp = p.features["minhash"]
         assert np.frombuffer(kept, np.uint32).tolist() == sig[:32].tolist()
         assert kept_fp == fp.tobytes()
+
+
+def test_an_index_of_more_bands_than_the_signatures_were_made_for_makes_its_own():
+    from cleaner.steps.dedup import MinHashSignatures
+
+    wide = NearDuplicateParagraphs(bands=16, rows=4)
+    docs = [from_text(f"{BUDGET}\n\n{GARDEN}\n", "a"), from_text(f"{BUDGET_EDITED}\n", "b")]
+    for doc in docs:
+        MinHashSignatures().apply(doc)  # 8 x 4 values, not the 16 x 4 this index bands
+        wide.observe(doc)
+        wide.apply(doc)
+    assert docs[1].paragraphs[0].removed is not None  # the edited budget is a near-duplicate
+
+
+def test_a_saved_index_banded_otherwise_is_refused_by_name(tmp_path):
+    wide = NearDuplicateParagraphs(bands=16, rows=4)
+    doc = from_text(f"{BUDGET}\n", "a")
+    wide.observe(doc)
+    wide.index.save(tmp_path / "index.npz")
+    with pytest.raises(ValueError, match="16 bands x 4 rows"):
+        NearDuplicateParagraphs().load(tmp_path / "index.npz")

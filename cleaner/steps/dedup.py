@@ -174,7 +174,7 @@ class NearDuplicateParagraphs(CorpusStep):
 
     # -- saved index ----------------------------------------------------------------------
     def load(self, path: Path) -> None:
-        self.index = MinHashIndex.load(path, self.num_perm, self.threshold)
+        self.index = MinHashIndex.load(path, self.num_perm, self.threshold, self.index.bands, self.index.rows)
         self.earlier_docs = {self.index.document_name(n): n for n in range(len(self.index.name_ends))}
         self.reprocessed = set()
         self.ready = True
@@ -204,17 +204,17 @@ class NearDuplicateParagraphs(CorpusStep):
         (i, paragraph, exact key) for short ones. Signatures computed by MinHashSignatures are
         taken out of the paragraph's features (they are not needed again) unless `keep_signatures`."""
         longs, shorts = [], []
+        banded = self.index.bands * self.index.rows
         for i, p in enumerate(doc.paragraphs):
             if p.removed is not None:
                 continue
             computed = p.features.get("minhash") if keep_signatures else p.features.pop("minhash", None)
-            if computed is not None:
+            if computed is not None and len(computed[0]) >= 4 * banded:  # made for as many bands (uint32s)
                 longs.append((i, p, (np.frombuffer(computed[0], np.uint32), np.frombuffer(computed[1], np.uint16))))
                 continue
             toks = tokens(p.text)
             if len(toks) >= self.min_words:
-                sigs, fps = signatures_and_fingerprints([toks], self.num_perm, self.size,
-                                                        prefix=self.index.bands * self.index.rows)
+                sigs, fps = signatures_and_fingerprints([toks], self.num_perm, self.size, prefix=banded)
                 longs.append((i, p, (sigs[0], fps[0])))
             elif len(toks) >= self.short_min_words:
                 shorts.append((i, p, self.index.exact_key(doc.site, b" ".join(toks))))
