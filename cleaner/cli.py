@@ -161,7 +161,7 @@ def clean(
         raise typer.BadParameter("goes with --engine dask (without it the run would not use the cluster)",
                                  param_hint="'--scheduler'")
     for flag, field in (("--text-field", text_field), ("--id-field", id_field)):
-        if not field.strip():  # every record would fail alone, after the whole run
+        if not field:  # every record would fail alone, after the whole run
             raise typer.BadParameter("needs a field name, not an empty one", param_hint=f"'{flag}'")
     options = _options(lang=lang, rules=rules, dedup_threshold=dedup_threshold, no_dedup=no_dedup, no_rules=no_rules,
                        no_context=no_context, no_content=no_content, no_repeated=no_repeated, keep_foreign=keep_foreign,

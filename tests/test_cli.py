@@ -199,7 +199,7 @@ def test_a_scheduler_without_the_dask_engine_is_a_usage_error(corpus, clean_run)
 
 @pytest.mark.parametrize("flag", ["--text-field", "--id-field"])
 def test_an_empty_field_name_is_a_usage_error_not_a_failure_per_record(corpus, clean_run, flag):
-    out, result = clean_run(corpus({"feed.jsonl": json.dumps({"id": "a", "text": EN[0]}) + "\n"}), flag, " ")
+    out, result = clean_run(corpus({"feed.jsonl": json.dumps({"id": "a", "text": EN[0]}) + "\n"}), flag, "")
     assert result.exit_code == 2
     assert f"Invalid value for '{flag}': needs a field name" in " ".join(result.output.split())
     assert not out.exists()
