@@ -3,6 +3,7 @@
     python benchmarks/train_classifier.py PATH/TO/devset --no-lexical   # cleaner/models/paragraphs.json
     python benchmarks/train_classifier.py PATH/TO/devset                # paragraphs-lexical.json, lexical.npy
                                           [--out PATH] [--trees 100] [--depth 4] [--threshold 0.4]
+                                          [--page-bins N]
 
 Each page goes through the steps that run before the content step (language, rules, context),
 then every paragraph gets the features of cleaner.features and a label from the gold text
@@ -36,7 +37,7 @@ import numpy as np
 
 from cleaner import lexical
 from cleaner.chain import run_steps
-from cleaner.features import CONTEXT, NAMES, context_features, paragraph_features
+from cleaner.features import CONTEXT, NAMES, PAGE_WIDE, context_features, paragraph_features
 from cleaner.model import MODEL_PATH, from_dict, paragraph_model
 from cleaner.options import Options
 from cleaner.reading import from_text
@@ -117,6 +118,22 @@ def fit(pages: list[dict], xs: list[np.ndarray] | None, names: tuple[str, ...], 
     return fit_trees(x, y, w, names, **settings)
 
 
+def two_stages(fit_pages: list[dict], names: tuple[str, ...], settings: dict) -> tuple[dict, dict]:
+    """The first stage, and the second, which learns from first-stage probabilities the model did not
+    see the labels of: two folds of the training pages, each predicted by a first stage trained on the other."""
+    first = fit(fit_pages, None, names, settings)
+    fold = {p["id"]: hashlib.blake2b(p["id"].encode()).digest()[2] % 2 for p in fit_pages}
+    oof: dict[int, np.ndarray] = {}
+    for k in (0, 1):
+        inside = [p for p in fit_pages if fold[p["id"]] != k]
+        model_k = from_dict(fit(inside, None, names, settings))
+        for i, p in enumerate(fit_pages):
+            if fold[p["id"]] == k:
+                oof[i] = model_k.probability(p["x"])
+    stacked = [stack(p, oof[i]) for i, p in enumerate(fit_pages)]
+    return first, fit(fit_pages, stacked, names + CONTEXT, settings)
+
+
 LEXICAL = ("lexical",)
 
 
@@ -157,6 +174,26 @@ def add_lexical(train: list[dict], extra: list[dict], test: list[dict], hosts: d
             "l2": l2, "folds": folds}
 
 
+def load_pages(devset: Path, records: list[dict], cache: Path | None) -> tuple[list[dict], list[dict]]:
+    """Every page's features and labels, and the training pages added again (from `cache` when it exists)."""
+    import pickle
+
+    if cache and cache.exists():
+        return pickle.loads(cache.read_bytes())
+    steps = before_content(Options())
+    pages = [page_data(devset, rec, steps) for rec in records]
+    # a third of the training pages again, as if no stop list were known for their language,
+    # and another third cropped to its content
+    third = {rec["id"]: hashlib.blake2b(rec["id"].encode()).digest()[1] % 3 for rec in records}
+    extra = [page_data(devset, rec, steps, use_stopwords=False) for rec in records
+             if in_training_split(rec["id"]) and third[rec["id"]] == 0]
+    extra += [page_data(devset, rec, steps, crop=True) for rec in records
+              if in_training_split(rec["id"]) and third[rec["id"]] == 1]
+    if cache:
+        cache.write_bytes(pickle.dumps((pages, extra)))
+    return pages, extra
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("devset", type=Path)
@@ -165,6 +202,8 @@ def main() -> int:
     ap.add_argument("--depth", type=int, default=4)
     ap.add_argument("--learning-rate", type=float, default=0.1)
     ap.add_argument("--threshold", type=float, default=0.4)
+    ap.add_argument("--page-bins", type=int, default=0,
+                    help="split the page-wide features (cleaner.features.PAGE_WIDE) at no more than N values; 0: 32, as any other")
     ap.add_argument("--cache", type=Path, help="pickle of the computed features, reused when it exists")
     ap.add_argument("--lexical-out", type=Path, default=lexical.LEXICAL_PATH)
     ap.add_argument("--no-lexical", dest="lexical", action="store_false", help="without the lexical score column")
@@ -175,24 +214,7 @@ def main() -> int:
     a.out = a.out or (lexical.LEXICAL_MODEL_PATH if a.lexical else MODEL_PATH)
     started = time.perf_counter()
     records = [json.loads(line) for line in (a.devset / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
-    if a.cache and a.cache.exists():
-        import pickle
-
-        pages, extra = pickle.loads(a.cache.read_bytes())
-    else:
-        steps = before_content(Options())
-        pages = [page_data(a.devset, rec, steps) for rec in records]
-        # a third of the training pages again, as if no stop list were known for their language,
-        # and another third cropped to its content
-        third = {rec["id"]: hashlib.blake2b(rec["id"].encode()).digest()[1] % 3 for rec in records}
-        extra = [page_data(a.devset, rec, steps, use_stopwords=False) for rec in records
-                 if in_training_split(rec["id"]) and third[rec["id"]] == 0]
-        extra += [page_data(a.devset, rec, steps, crop=True) for rec in records
-                  if in_training_split(rec["id"]) and third[rec["id"]] == 1]
-        if a.cache:
-            import pickle
-
-            a.cache.write_bytes(pickle.dumps((pages, extra)))
+    pages, extra = load_pages(a.devset, records, a.cache)
     print(f"features for {len(pages)} pages in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     train = [p for p in pages if in_training_split(p["id"])]
     test = [p for p in pages if not in_training_split(p["id"])]
@@ -205,20 +227,9 @@ def main() -> int:
         print(f"lexical model ({a.lexical_folds} folds + 1) in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     fit_pages = train + extra
     started = time.perf_counter()
-    settings = {"trees": a.trees, "depth": a.depth, "learning_rate": a.learning_rate}
-    first = fit(fit_pages, None, names, settings)
-    # the second stage learns from first-stage probabilities the model did not see the labels of:
-    # two folds of the training pages, each predicted by a first stage trained on the other
-    fold = {p["id"]: hashlib.blake2b(p["id"].encode()).digest()[2] % 2 for p in fit_pages}
-    oof: dict[int, np.ndarray] = {}
-    for k in (0, 1):
-        inside = [p for p in fit_pages if fold[p["id"]] != k]
-        model_k = from_dict(fit(inside, None, names, settings))
-        for i, p in enumerate(fit_pages):
-            if fold[p["id"]] == k:
-                oof[i] = model_k.probability(p["x"])
-    stacked = [stack(p, oof[i]) for i, p in enumerate(fit_pages)]
-    second = fit(fit_pages, stacked, names + CONTEXT, settings)
+    settings = {"trees": a.trees, "depth": a.depth, "learning_rate": a.learning_rate,
+                "coarse": {name: a.page_bins for name in PAGE_WIDE} if a.page_bins else None}
+    first, second = two_stages(fit_pages, names, settings)
     data = {"first": first, "second": second, "threshold": a.threshold,
             "trained_on": f"devset pages with an even blake2b(id) first byte: {len(train)} pages "
                           f"(+{len(extra)} again, without stop lists or cropped)"}

@@ -388,6 +388,11 @@ CONTEXT = (("p",) + tuple(f"p@{o:+d}" for o in CONTEXT_WINDOW)
               "page_p_mean", "page_content_share"))
 
 
+# the columns that are the same for every paragraph of a page (of NAMES and CONTEXT): together, finely
+# split, they tell the training pages apart, and trees learn a page's labels from them instead of its text
+PAGE_WIDE = ("page_prose_share", "page_log_paragraphs", "page_short_share", "page_p_mean", "page_content_share")
+
+
 def context_features(prob: np.ndarray, chars: np.ndarray, removed: np.ndarray) -> np.ndarray:
     """Columns CONTEXT for each paragraph, from first-stage probabilities (0 for removed paragraphs)."""
     n = len(prob)

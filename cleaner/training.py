@@ -69,23 +69,28 @@ def page_prf(pred: str, gold: str) -> tuple[float, float, float] | None:
     return pr, rc, (2 * pr * rc / (pr + rc) if pr + rc else 0.0)
 
 
-def bin_edges(x: np.ndarray, max_bins: int = 32) -> list[np.ndarray]:
-    """Per feature, the split candidates: midpoints between quantiles (unique values when few)."""
+def bin_edges(x: np.ndarray, max_bins: int = 32, limits: dict[int, int] | None = None) -> list[np.ndarray]:
+    """Per feature, the split candidates: midpoints between quantiles (unique values when few);
+    feature f gets at most limits[f] bins when it is named there."""
     edges = []
     for f in range(x.shape[1]):
+        bins = (limits or {}).get(f, max_bins)
         values = np.unique(x[:, f])
-        if len(values) > max_bins:
-            values = np.unique(np.quantile(x[:, f], np.linspace(0, 1, max_bins + 1)))
+        if len(values) > bins:
+            values = np.unique(np.quantile(x[:, f], np.linspace(0, 1, bins + 1)))
         edges.append(((values[:-1] + values[1:]) / 2).astype(np.float64))
     return edges
 
 
 def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray, names: tuple[str, ...], trees: int = 200,
               depth: int = 4, learning_rate: float = 0.1, l2: float = 1.0, min_hessian: float = 1.0,
-              subsample: float = 0.7, seed: int = 0) -> dict:
-    """Gradient-boosted trees for P(y=1); returns the model as plain data (see cleaner.model.from_dict)."""
+              subsample: float = 0.7, seed: int = 0, coarse: dict[str, int] | None = None) -> dict:
+    """Gradient-boosted trees for P(y=1); returns the model as plain data (see cleaner.model.from_dict).
+
+    `coarse` gives some features (by name) fewer split candidates than 32: see train_classifier's --page-bins.
+    """
     rng = np.random.default_rng(seed)
-    edges = bin_edges(x)
+    edges = bin_edges(x, limits={names.index(n): b for n, b in (coarse or {}).items() if n in names})
     nbins = max(len(e) for e in edges) + 1
     xb = np.stack([np.searchsorted(e, x[:, f], side="left") for f, e in enumerate(edges)], axis=1)
     codes = (xb + np.arange(x.shape[1]) * nbins).astype(np.int32)
@@ -101,8 +106,11 @@ def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray, names: tuple[str, ...
         _grow(tree, rows, codes, g, h, edges, nbins, depth, l2, min_hessian, learning_rate)
         out_trees.append(tree)
         score += _predict_tree(tree, x)
-    return {"features": list(names), "base": base, "depth": depth, "trees": out_trees,
-            "learning_rate": learning_rate, "l2": l2, "subsample": subsample, "seed": seed}
+    out = {"features": list(names), "base": base, "depth": depth, "trees": out_trees,
+           "learning_rate": learning_rate, "l2": l2, "subsample": subsample, "seed": seed}
+    if coarse:
+        out["coarse"] = dict(sorted(coarse.items()))
+    return out
 
 
 def _grow(tree: dict, rows: np.ndarray, codes: np.ndarray, g: np.ndarray, h: np.ndarray, edges: list[np.ndarray],

@@ -111,6 +111,21 @@ def test_trees_learn_a_threshold_and_explain_it_the_same_way_every_time():
     assert np.isclose(bias + contrib.sum(), model.log_odds(np.array([[0.1, 0.5]]))[0])
 
 
+def test_a_coarse_feature_is_split_at_no_more_places_than_it_is_given():
+    rng = np.random.default_rng(0)
+    x = rng.random((400, 2))
+    y = (x[:, 0] + x[:, 1] > 1).astype(float)  # a diagonal: the trees want many thresholds on both
+    fine = fit_trees(x, y, np.ones(400), ("a", "page_wide"), trees=20, depth=2)
+    coarse = fit_trees(x, y, np.ones(400), ("a", "page_wide"), trees=20, depth=2, coarse={"page_wide": 2})
+
+    def thresholds(model: dict) -> set[float]:
+        return {t for tree in model["trees"] for f, t in zip(tree["feature"], tree["threshold"], strict=True) if f == 1}
+
+    assert len(thresholds(fine)) > 2
+    assert len(thresholds(coarse)) <= 2
+    assert coarse["coarse"] == {"page_wide": 2} and "coarse" not in fine
+
+
 RU = ("Старый паром, который пересекает реку у подножия деревни, работает уже больше ста лет, и почти все "
       "жители помнят, как впервые переправлялись на нём вместе с родителями холодным зимним утром.")
 
