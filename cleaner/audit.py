@@ -80,12 +80,16 @@ def removal_records(doc: Document) -> list[dict]:
 
 
 def note_records(doc: Document) -> list[dict]:
-    """What happened to a document besides removals: bytes replaced on decoding, rules timed out."""
+    """What happened to a document besides removals: bytes replaced on decoding, rules timed out,
+    HTML too deep to parse whole."""
     out = []
     if doc.meta.get("undecodable_chars"):
         out.append({"doc": doc.id, "paragraph": None, "step": "decode", "rule": "undecodable-bytes",
                     "reason": "undecodable bytes replaced by U+FFFD", "count": doc.meta["undecodable_chars"],
                     "encoding": doc.meta.get("encoding", "utf-8")})
+    if doc.meta.get("html_too_deep"):
+        out.append({"doc": doc.id, "paragraph": None, "step": "extract", "rule": "html-too-deep",
+                    "reason": "the page nests deeper than libxml2 parses (2,048 elements): text below that was lost"})
     for rule in doc.meta.get("rule_timeouts", ()):
         out.append({"doc": doc.id, "paragraph": None, "step": "rules", "rule": rule,
                     "reason": "rule match timed out; rule skipped for this document"})
@@ -103,7 +107,7 @@ def manifest_entry(item: Document | Failure | EmptyInput, output: str = "") -> d
     where = {"input": item.origin} if item.origin and item.origin != item.id else {}
     if isinstance(item, Failure):
         return {"doc": item.id, **where, "status": "failed", "error": item.error}
-    notes = {k: item.meta[k] for k in ("undecodable_chars", "rule_timeouts") if item.meta.get(k)}
+    notes = {k: item.meta[k] for k in ("undecodable_chars", "rule_timeouts", "html_too_deep") if item.meta.get(k)}
     if item.removed is not None:
         return {"doc": item.id, **where, "status": "removed", "reason": item.removed.reason,
                 "step": item.removed.step, "lang": item.lang, **notes}

@@ -8,6 +8,7 @@ or when the page is a forum thread.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -35,10 +36,20 @@ def extract_main_text(page, favor_recall: bool = True, fast: bool = True) -> str
     return text or ""
 
 
-def extract_page(html: str, how: Extraction = Extraction()) -> tuple[str, str]:
-    """(text, extractor): trafilatura's main content, or the rendered page when that is too little
-    or the page is a forum thread."""
-    tree = load_page(html) if html.strip() else None  # as trafilatura itself would parse it
+class Extracted(NamedTuple):
+    text: str
+    extractor: str  # "trafilatura", or "rendered": our own render of the page, judged by the chain
+    too_deep: bool = False  # the page nests deeper than libxml2 parses: text below 2,048 levels is lost
+
+
+def extract_page(html: str, how: Extraction = Extraction()) -> Extracted:
+    """trafilatura's main content, or the rendered page when that is too little or the page is a
+    forum thread."""
+    tree, too_deep = load_page(html) if html.strip() else (None, False)  # as trafilatura would parse it
+    return Extracted(*_extract(html, tree, how), too_deep)
+
+
+def _extract(html: str, tree, how: Extraction) -> tuple[str, str]:
     forum = forum_thread(tree) if tree is not None and how.forum_threads else None  # asked once
     if forum:
         return render_tree(tree, drop_chrome=how.drop_chrome, forum=True), "rendered"

@@ -3,7 +3,8 @@
 libxml2 stops building a tree at 256 nested elements and drops, without an error, everything
 that lies deeper: the rest of a page of nested layout tables or unclosed `<font>` and `<div>`
 tags, which old and generated pages are full of. Our parsers lift that limit (`huge_tree`; libxml2
-then stops at 2,048). A parser is not shared between threads (Dask runs tasks in threads).
+then stops at 2,048, which `load_page` tells). A parser is not shared between threads (Dask runs
+tasks in threads).
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ def _parsers() -> tuple[html.HTMLParser, html.HTMLParser]:
     return _LOCAL.parsers
 
 
-def load_page(markup: str):
-    """The tree trafilatura's own `load_html` makes of the page (its repairs, its parser's settings,
-    None for what it refuses as not HTML), but with every element however deep."""
+def load_page(markup: str) -> tuple[object, bool]:
+    """(tree, too deep): the tree trafilatura's own `load_html` makes of the page (its repairs, its
+    parser's settings, None for what it refuses as not HTML), but with every element down to
+    libxml2's hard cap of 2,048 levels; and whether the page went deeper than that (libxml2 says
+    so only in the parser's log), so that what lay below is known to be lost."""
     beginning = markup[:50].lower()
     markup = repair_faulty_html(markup, beginning)
     parser = _parsers()[0]
@@ -39,9 +42,10 @@ def load_page(markup: str):
         tree = None
     if tree is None or len(tree) < 1:  # a second try, as bytes
         tree = _from_bytes(markup, parser)
+    too_deep = any("Excessive depth" in error.message for error in parser.error_log)
     if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
-        return None
-    return tree
+        return None, too_deep
+    return tree, too_deep
 
 
 def parse(markup: str):

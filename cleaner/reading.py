@@ -161,7 +161,9 @@ def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source
     meta = dict(meta or {})
     if kind == "html":
         source = source or page_url(text)
-        text, meta["extractor"] = extract_page(text, extraction)
+        text, meta["extractor"], too_deep = extract_page(text, extraction)
+        if too_deep:
+            meta["html_too_deep"] = True
     doc = Document(id=doc_id, text=text, source=source, site=host(source) or site, meta=meta)
     doc.paragraphs = paragraphs(text)
     return doc

@@ -195,7 +195,7 @@ def test_html_extraction_over_its_time_limit_fails_that_page_only(tmp_path, monk
     def slow(html, *settings):
         if "slow" in html:
             time.sleep(5)
-        return "Quick page text that is long enough to be kept as a paragraph of real content here.", "stub"
+        return "Quick page text that is long enough to be kept as a paragraph of real content here.", "stub", False
 
     monkeypatch.setattr(reading, "extract_page", slow)
     (tmp_path / "in").mkdir()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from prose import EN
 
@@ -80,11 +82,11 @@ def test_a_page_is_parsed_once_and_trafilatura_leaves_the_tree_as_it_was(monkeyp
     assert extract_main_text(tree) == extract_main_text(PAGE)
     assert etree.tostring(tree) == before
     parsed, given = [], []
-    monkeypatch.setattr(extract, "load_page", lambda markup: parsed.append(markup) or load_html(markup))
+    monkeypatch.setattr(extract, "load_page", lambda markup: parsed.append(markup) or (load_html(markup), False))
     monkeypatch.setattr(extract, "parse", lambda markup: parsed.append(markup))
     real = extract.trafilatura.extract
     monkeypatch.setattr(extract.trafilatura, "extract", lambda page, **kw: given.append(page) or real(page, **kw))
-    text, how = extract.extract_page(PAGE, Extraction(fallback_share=ALWAYS_RENDER))  # trafilatura, then the render of the same tree
+    text, how, _ = extract.extract_page(PAGE, Extraction(fallback_share=ALWAYS_RENDER))  # trafilatura, then the render of the same tree
     assert how == "rendered" and EN[1] in text
     assert len(parsed) == 1 and isinstance(given[0], etree._Element)
 
@@ -103,6 +105,16 @@ def test_text_nested_deeper_than_libxml2_s_default_limit_is_kept():
             assert all(sentence in text for sentence in EN[:3]), (fallback_share, depth)
 
 
+def test_a_page_nested_past_libxml2_s_hard_cap_says_its_deep_text_was_lost(corpus, clean_run):
+    deep = _nested(2100, f"<p>{EN[0]}</p>")
+    out, result = clean_run(corpus({"deep.html": deep, "fine.html": _nested(300, f"<p>{EN[1]}</p>")}))
+    assert result.exit_code == 0, result.output
+    manifest = {e["doc"]: e for e in map(json.loads, (out / "cleaner-manifest.jsonl").read_text().splitlines())}
+    assert manifest["deep.html"].get("html_too_deep") is True and "html_too_deep" not in manifest["fine.html"]
+    notes = [json.loads(line) for line in (out / "cleaner-audit.jsonl").read_text().splitlines()]
+    assert [n["doc"] for n in notes if n.get("rule") == "html-too-deep"] == ["deep.html"]
+
+
 @pytest.mark.parametrize("page", [
     PAGE,
     '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared encoding</p><p>two</p></body></html>',
@@ -117,7 +129,8 @@ def test_pages_are_parsed_as_trafilatura_parses_them(page):
 
     from cleaner.htmltree import load_page
 
-    ours, theirs = load_page(page), load_html(page)
+    (ours, too_deep), theirs = load_page(page), load_html(page)
+    assert not too_deep
     assert (ours is None) == (theirs is None)
     if ours is not None:
         assert etree.tostring(ours) == etree.tostring(theirs)
