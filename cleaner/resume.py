@@ -18,6 +18,7 @@ import os
 import pickle
 import shutil
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 
 from .formats import Source
@@ -34,12 +35,23 @@ class ResumeError(ValueError):
 
 def fingerprint(sources: list[Source], options, output: str) -> str:
     """What must not change between a run and its resumption: inputs (size, mtime), options, the
-    rule files' contents (a rule edited in between would mix old and new rules), output."""
+    rule files' contents (a rule edited in between would mix old and new rules), output, and
+    cleaner itself (chunks saved by another version hold another version's decisions)."""
     listing = [(s.rel, 0, 0) if s.is_stdin else (s.rel, s.path.stat().st_size, s.path.stat().st_mtime_ns)
                for s in sources]
     rules = [(str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in rule_files(tuple(options.rules_dirs))]
-    text = json.dumps([listing, rules, asdict(options), output], sort_keys=True, default=str)
+    text = json.dumps([listing, rules, asdict(options), output, code_fingerprint()], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the package's code and models: the version number does not change between commits."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".json", ".npy")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 class RunState:
@@ -50,7 +62,7 @@ class RunState:
         if self.folder.exists():
             old = stamp.read_text() if stamp.exists() else ""
             if resume and old and old != fingerprint:
-                raise ResumeError(f"{self.folder}: the interrupted run had other inputs or options; "
+                raise ResumeError(f"{self.folder}: the interrupted run had other inputs, options or cleaner version; "
                                   "run without --resume to start over")
             if not resume or old != fingerprint:
                 shutil.rmtree(self.folder)

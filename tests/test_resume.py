@@ -106,6 +106,17 @@ def test_resume_refuses_state_from_other_options(tmp_path, reference):
         clean_corpus(src, out, Options(dedup=False), workers=1, resume=True)
 
 
+def test_resume_refuses_state_left_by_another_version_of_cleaner(tmp_path, reference, monkeypatch):
+    import cleaner.resume
+
+    src, _ = reference
+    out = tmp_path / "out"
+    killed_run(src, out, "resume", "RunState", "save", 2)
+    monkeypatch.setattr(cleaner.resume, "code_fingerprint", lambda: "another version")  # as if upgraded since
+    with pytest.raises(ResumeError, match="without --resume"):
+        clean_corpus(src, out, workers=1, resume=True)
+
+
 def test_a_run_without_resume_starts_over(tmp_path, reference):
     src, expected = reference
     out = tmp_path / "out"
