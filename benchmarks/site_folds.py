@@ -47,31 +47,27 @@ from urllib.parse import urlparse
 import numpy as np
 from train_classifier import LEXICAL, add_lexical, chars, load_pages, two_stages
 
+from cleaner.document import Document, Paragraph
 from cleaner.features import NAMES, PAGE_WIDE
 from cleaner.model import paragraph_model
-from cleaner.steps.classifier import ParagraphClassifier, expected_f1_threshold, main_region
-from cleaner.textstats import is_prose, words
+from cleaner.sketch import EARLIER
+from cleaner.steps.classifier import ParagraphClassifier
 from cleaner.training import in_training_split, page_prf
 
 
 def kept(page: dict, prob: np.ndarray, step: ParagraphClassifier) -> np.ndarray:
-    """The paragraphs ParagraphClassifier keeps, given their probabilities (see its apply)."""
-    judging = ~page["removed"]
-    weight = np.array([len(words(t)) for t in page["texts"]], dtype=float) + 1.0
-    cut = min(expected_f1_threshold(prob[judging], weight[judging], step.page_alpha), step.page_max)
-    prose = np.array([q < step.prose_threshold or not is_prose(t, page["lang"])
-                      for q, t in zip(prob.tolist(), page["texts"], strict=True)], dtype=bool)
-    keep = judging & ~((prob < cut) & prose)
-    score = np.where(judging, (prob - cut) * weight, 0.0)
-    start, end = main_region(score)
-    if step.main_region and len(prob) and score[start:end + 1].sum() > 0:
-        touching = keep | ~judging
-        while start > 0 and touching[start - 1]:
-            start -= 1
-        while end + 1 < len(prob) and touching[end + 1]:
-            end += 1
-        index = np.arange(len(prob))
-        keep &= ~(((index < start) | (index > end)) & (prob < step.region_keep))
+    """The paragraphs ParagraphClassifier keeps, given their probabilities: its own cut, prose floor
+    and main region, asked of the step itself on a document of the page's paragraphs."""
+    keep = ~page["removed"]
+    if not keep.any():  # the step does not run on a page with nothing left
+        return keep
+    doc = Document(page["id"], "", [Paragraph(text, 0, 0, EARLIER if removed else None)
+                                    for text, removed in zip(page["texts"], page["removed"].tolist(), strict=True)],
+                   lang=page["lang"])
+    cut, _ = step.page_cut(doc, prob)
+    judged = step.judged(doc, prob, cut)
+    outside, _ = step.outside(doc, prob, cut, judged)
+    keep[judged + sorted(outside)] = False
     return keep
 
 
