@@ -25,9 +25,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import tempfile
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -89,15 +92,29 @@ def clean_batch_with(options: Options, batch: list[Read]) -> list[Done]:
 
 
 def _die_with(parent: int) -> None:
-    """A killed run must not leave its workers behind (they would wait on the pool's queue for ever)."""
-    try:
-        import ctypes
+    """A killed run must not leave its workers behind (they would wait on the pool's queue for ever).
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux only
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the run died before prctl took effect
-        os._exit(1)
+    Whatever the start method, a thread waits for the run's end: multiprocessing gives a worker
+    a sentinel of the process that started it, readable once that process is gone. A worker
+    whose parent is the run (fork, spawn) also asks Linux to kill it when the run dies, at once
+    even when it is busy in C. Under "forkserver" (Python 3.14's default on Linux) the parent is
+    the fork server, which outlives the run as long as the workers do: the thread ends them.
+    """
+    run = multiprocessing.parent_process()
+    if run is not None:
+        threading.Thread(target=_exit_when_ready, args=(run.sentinel,), name="cleaner-run-watch", daemon=True).start()
+    if os.getppid() == parent:
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux only
+        except (OSError, AttributeError):
+            pass
+
+
+def _exit_when_ready(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def _clean_batch(batch: list[Read]) -> tuple[list[Done], Counter]:

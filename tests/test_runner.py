@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 
+import pytest
 from prose import EN, ES, lines
 
 from cleaner import Options
@@ -117,6 +119,8 @@ def test_clean_corpus_is_the_library_form_of_the_command(tmp_path, corpus):
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == EN[0] + "\n"
 
 
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+                    reason="the workers must be forked to see the test's own FolderWriter.write")
 def test_the_files_of_a_folder_output_are_written_by_the_worker_processes(tmp_path, corpus, monkeypatch):
     import os
 
