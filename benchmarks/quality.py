@@ -30,7 +30,7 @@ from cleaner.options import Options
 from cleaner.runner import clean_corpus
 from cleaner.training import in_training_split, page_prf
 
-SWITCHES = ("rules", "context", "classifier", "content", "repeated_lines", "dedup")
+SWITCHES = ("rules", "context", "classifier", "content", "repeated_lines", "dedup", "record_grid")
 
 
 def pages(devset: Path, html: bool, sample: int, split: str = "") -> list[dict]:

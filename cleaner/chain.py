@@ -19,6 +19,7 @@ from .steps import (
     MinHashSignatures,
     NearDuplicateParagraphs,
     ParagraphClassifier,
+    RecordGrid,
     RepeatedLineKeys,
     RepeatedLines,
     SandwichedLines,
@@ -48,6 +49,8 @@ def build_steps(options: Options) -> list[Step]:
     if options.content and (options.content_with_classifier or not options.classifier):
         steps.append(ContentClassifier(ContentThresholds(min_good_share=options.min_good_share),
                                        judge_extracted=options.content_on_extracted_html))
+    if options.record_grid:  # after what judges paragraphs one by one: the grid is seen only whole
+        steps.append(RecordGrid(share=options.record_grid_share))
     if options.dedup:
         steps.append(DuplicateParagraphsInDocument(options.dedup_threshold, options.shingle_words))
     if options.langs:

@@ -40,6 +40,8 @@ class Paragraph:
     end: int
     removed: Removal | None = None
     features: dict = field(default_factory=dict)
+    # a later step's reason to keep what an earlier one removed (Document.restore)
+    kept_by: Removal | None = None
 
     @property
     def kept(self) -> bool:
@@ -70,6 +72,15 @@ class Document:
         """Mark a paragraph removed unless an earlier step already did: the first reason wins."""
         if paragraph.removed is None:
             paragraph.removed = removal
+
+    def restore(self, paragraph: Paragraph, keep: Removal) -> None:
+        """Keep a paragraph an earlier step removed, for a reason that outweighs that step's: `keep`
+        says why, and what it overrode stays in its evidence (`overrode`), for the audit."""
+        if paragraph.removed is not None:
+            overrode = paragraph.removed
+            paragraph.removed = None
+            paragraph.kept_by = Removal(keep.step, keep.reason, keep.rule, keep.detail,
+                                        (*keep.evidence, ("overrode", f"{overrode.step}/{overrode.rule}")))
 
     def clean_text(self) -> str:
         """The projection users want: kept paragraphs separated by one blank line."""

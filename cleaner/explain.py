@@ -18,6 +18,10 @@ def render(doc: Document, console: Console) -> None:
     for i, p in enumerate(doc.paragraphs):
         if p.removed is None:
             console.print(Text(f"  ¶{i:<3} ", style="green") + Text(p.text))
+            if p.kept_by is not None:
+                k = p.kept_by
+                console.print(Text(f"        └ kept by {k.step}/{k.rule}: {k.reason} ["
+                                   + ", ".join(f"{key}={v}" for key, v in k.evidence) + "]", style="cyan"))
             continue
         r = p.removed
         console.print(Text(f"- ¶{i:<3} ", style="red") + Text(p.text, style="strike dim"))

@@ -52,6 +52,10 @@ class Options:
     # only at or above this probability; off: each paragraph judged against the threshold alone
     classifier_main_region: bool = True
     classifier_region_keep: float = 0.6
+    # after the classifier: a grid of priced records (a shop's names and prices, steps/records.py) holding
+    # at least record_grid_share times the words kept outside it is the page's content, kept whole
+    record_grid: bool = True
+    record_grid_share: float = 2.5
     # content step: below this share of the page's characters, good paragraphs do not anchor a main region
     min_good_share: float = 0.1
     repeated_lines: bool = True

@@ -35,6 +35,7 @@ CHAIN_FLAGS = [
     (["--html-second-opinions"], {"html_fast": False}),
     (["--no-forum-threads"], {"html_forum_threads": False}),
     (["--no-main-region"], {"classifier_main_region": False}),
+    (["--no-record-grid"], {"record_grid": False}),
     (["--no-repeated"], {"repeated_lines": False}),
     (["--keep-foreign-paragraphs"], {"foreign_paragraphs": False}),
 ]

@@ -1,4 +1,4 @@
-"""The steps of the chain. Each marks what it removes; none deletes anything."""
+"""The steps of the chain. Each marks what it removes (or, rarely, what it keeps against an earlier mark); none deletes anything."""
 
 from .base import CorpusStep, Step
 from .classifier import ParagraphClassifier
@@ -6,12 +6,13 @@ from .content import ContentClassifier
 from .context import SandwichedLines
 from .dedup import DuplicateParagraphsInDocument, MinHashSignatures, NearDuplicateParagraphs
 from .language import DetectLanguage, ForeignParagraphs, KeepLanguages
+from .records import RecordGrid
 from .repeated import RepeatedLineKeys, RepeatedLines
 from .rules import BoilerplateRules
 
 __all__ = [
     "BoilerplateRules", "ContentClassifier", "CorpusStep", "DetectLanguage",
     "DuplicateParagraphsInDocument", "ForeignParagraphs", "KeepLanguages", "MinHashSignatures",
-    "NearDuplicateParagraphs", "ParagraphClassifier", "RepeatedLineKeys", "RepeatedLines",
+    "NearDuplicateParagraphs", "ParagraphClassifier", "RecordGrid", "RepeatedLineKeys", "RepeatedLines",
     "SandwichedLines", "Step",
 ]

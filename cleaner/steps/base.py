@@ -44,6 +44,11 @@ class Step:
              detail: str = "", **evidence) -> None:
         doc.remove(paragraph, self.removal(reason, rule, detail, **evidence))
 
+    def keep(self, doc: Document, paragraph: Paragraph, reason: str, rule: str = "",
+             detail: str = "", **evidence) -> None:
+        """Keep a paragraph an earlier step removed (Document.restore): rare, and always said why."""
+        doc.restore(paragraph, self.removal(reason, rule, detail, **evidence))
+
     def mark_distinct(self, doc: Document, paragraph: Paragraph, reason: str, rule: str = "",
                       detail: str = "", **evidence) -> None:
         """`mark` for a removal that is almost never equal to another (a paragraph's own score and

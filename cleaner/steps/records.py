@@ -1,0 +1,91 @@
+"""A page whose main content is a grid of records: a shop's products, each a name and a price.
+
+Line by line, a product grid looks like a menu: short names, lone numbers ("$99+", "29,99 €"),
+labels ("New", "Save $10"). The rules remove the prices as stray numbers, the context step the
+names between them, the classifier what is left, and a shop's category page comes out nearly
+empty. What gives the grid away is its structure: a price comes back every few paragraphs, the
+same way, many times. A menu has no such beat.
+
+After the classifier, a run of at least `min_records` prices (a currency sign next to a number,
+in any script; a price right after a price is the same record's), each within `max_gap`
+paragraphs of the last and at least two apart (names between them), is a grid. It is the
+page's main content when it holds at least `share` times the words the page keeps outside it:
+then what the classifier, the context step and the lone-number rules removed in it is kept
+again, each paragraph with the removal it overrode in the audit. A grid of related products
+under a product's description or an article's text is smaller than what is kept around it
+and is left alone. Nothing here is learned; it reads no word of any language.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from ..document import Document, Removal
+from ..textstats import words
+from .base import Step
+
+PRICE = regex.compile(r"\p{Sc}\s?\d|\d\s?\p{Sc}")
+LETTERS_OR_DIGITS = regex.compile(r"\w")
+# what a grid overrides: removals judged by shape (the classifier, the context step, lone numbers);
+# a rule that names what a paragraph is (a share button, a menu label) still stands
+OVERRIDES = ("classifier", "context")
+OVERRIDDEN_FAMILIES = ("punctuation",)
+
+
+class RecordGrid(Step):
+    name = "records"
+
+    def __init__(self, min_records: int = 4, max_gap: int = 8, price_words: int = 6, share: float = 2.5):
+        self.min_records, self.max_gap, self.price_words, self.share = min_records, max_gap, price_words, share
+
+    def apply(self, doc: Document) -> None:
+        paragraphs = doc.paragraphs
+        n = [len(words(p.text)) for p in paragraphs]
+        grid = self.grid(doc, n)
+        if grid is None:
+            return
+        start, end, records = grid
+        inside = sum(n[start:end + 1])
+        outside = sum(k for i, k in enumerate(n) if paragraphs[i].removed is None and not start <= i <= end)
+        if inside < self.share * outside:
+            return
+        detail = f"¶{start}-{end}: {records} records, {inside} words against {outside} kept outside"
+        for p in paragraphs[start:end + 1]:
+            if p.removed is not None and LETTERS_OR_DIGITS.search(p.text) and overridable(p.removed):
+                self.keep(doc, p, "in the page's grid of records (name, price, ...)", "record-grid", detail)
+
+    def grid(self, doc: Document, n: list[int]) -> tuple[int, int, int] | None:
+        """(first, last paragraph, records) of the page's largest grid of priced records, or None."""
+        prices = [i for i, p in enumerate(doc.paragraphs) if n[i] <= self.price_words and PRICE.search(p.text)]
+        priced = set(prices)
+        records = [i for i in prices if i - 1 not in priced]  # was/now prices: one record
+        best, most = None, -1
+        for run in _runs(records, self.max_gap):
+            if len(run) < self.min_records:
+                continue
+            gaps = sorted(b - a for a, b in zip(run, run[1:], strict=False))
+            beat = gaps[len(gaps) // 2]
+            if beat < 2:  # prices one after another: a price table, not records with names
+                continue
+            start, end = max(0, run[0] - beat + 1), run[-1]
+            while end + 1 in priced:
+                end += 1
+            size = sum(n[start:end + 1])
+            if size > most:
+                best, most = (start, end, len(run)), size
+        return best
+
+
+def overridable(removal: Removal) -> bool:
+    return removal.step in OVERRIDES or dict(removal.evidence).get("family") in OVERRIDDEN_FAMILIES
+
+
+def _runs(anchors: list[int], max_gap: int) -> list[list[int]]:
+    """The anchors in runs, each within `max_gap` paragraphs of the one before."""
+    runs: list[list[int]] = []
+    for i in anchors:
+        if runs and i - runs[-1][-1] <= max_gap:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
