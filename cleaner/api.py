@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .audit import removal_records
+from .audit import kept_records, removal_records
 from .chain import build_steps, finish, run_steps, split
 from .document import Document
 from .options import Options
@@ -15,7 +15,8 @@ from .steps import CorpusStep, Step
 
 @dataclass
 class Result:
-    """A cleaned document: its text, its language, and every removal with its reason."""
+    """A cleaned document: its text, its language, every removal with its reason, and what a step
+    kept against an earlier step's removal (a shop's grid of products), with its reason too."""
 
     id: str
     text: str
@@ -23,6 +24,7 @@ class Result:
     lang_confidence: float
     removals: list[dict] = field(default_factory=list)
     document: Document | None = None
+    kept: list[dict] = field(default_factory=list)
 
     @property
     def removed(self) -> bool:
@@ -79,7 +81,7 @@ class Cleaner:
 
 
 def result_of(doc: Document) -> Result:
-    return Result(doc.id, doc.clean_text(), doc.lang, doc.lang_confidence, removal_records(doc), doc)
+    return Result(doc.id, doc.clean_text(), doc.lang, doc.lang_confidence, removal_records(doc), doc, kept_records(doc))
 
 
 def clean_text(text: str, **options) -> str:

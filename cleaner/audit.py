@@ -22,15 +22,16 @@ def json_line(record: dict) -> str:
 
 
 def audit_lines(doc: Document) -> str:
-    """`json_line` of each of the document's note and removal records: what a corpus run writes.
+    """`json_line` of each of the document's note, removal and kept records: what a corpus run writes.
 
     A removed paragraph's line is put together from pieces: its Removal's own fields (shared by
     every paragraph a rule removes the same way) are encoded once, not once per paragraph. The
     keys go in json.dumps' sorted order, so the line is the same string (a test compares them).
     """
     records = note_records(doc)
-    if doc.removed is not None or _C_ENCODE is None or any(p.kept_by is not None for p in doc.paragraphs):
-        return "".join(map(json_line, records + removal_records(doc)))
+    kept = kept_records(doc)
+    if doc.removed is not None or _C_ENCODE is None or kept:
+        return "".join(map(json_line, records + removal_records(doc) + kept))
     lines = list(map(json_line, records))
     doc_id = '"doc": ' + _encode(doc.id) + ", "
     for i, p in enumerate(doc.paragraphs):
@@ -70,17 +71,21 @@ def _named(reason: str, rule: str, step: str) -> tuple[str, str]:
 def removal_records(doc: Document) -> list[dict]:
     """One record per removed piece: the whole document (first), and each paragraph a step removed.
 
-    A document with nothing left keeps its paragraphs' records, which say why each one went. A
-    paragraph a later step kept against an earlier one's removal (Paragraph.kept_by) has a record
-    too, with "kept": true, the keeping step's reason and, in its evidence, the removal it overrode."""
+    A document with nothing left keeps its paragraphs' records, which say why each one went."""
     whole = [] if doc.removed is None else [{"doc": doc.id, "paragraph": None, "span": [0, len(doc.text)],
                                             **doc.removed.as_dict(), "lang": doc.lang, "text": doc.text[:200]}]
-    return whole + [
-        {"doc": doc.id, "paragraph": i, "span": [p.start, p.end], **p.removed.as_dict(), "text": p.text}
-        if p.removed is not None else
-        {"doc": doc.id, "paragraph": i, "span": [p.start, p.end], **p.kept_by.as_dict(), "kept": True, "text": p.text}
-        for i, p in enumerate(doc.paragraphs) if p.removed is not None or p.kept_by is not None
-    ]
+    return whole + [{"doc": doc.id, "paragraph": i, "span": [p.start, p.end], **p.removed.as_dict(), "text": p.text}
+                    for i, p in enumerate(doc.paragraphs) if p.removed is not None]
+
+
+def kept_records(doc: Document) -> list[dict]:
+    """One record per paragraph that a later step kept against an earlier one's removal
+    (Paragraph.kept_by), still kept: "kept": true, the keeping step's reason and, in its evidence,
+    the removal it overrode. None for a document removed whole: nothing of it was kept."""
+    if doc.removed is not None:
+        return []
+    return [{"doc": doc.id, "paragraph": i, "span": [p.start, p.end], **p.kept_by.as_dict(), "kept": True,
+             "text": p.text} for i, p in enumerate(doc.paragraphs) if p.removed is None and p.kept_by is not None]
 
 
 def note_records(doc: Document) -> list[dict]:

@@ -75,12 +75,15 @@ class Document:
 
     def restore(self, paragraph: Paragraph, keep: Removal) -> None:
         """Keep a paragraph an earlier step removed, for a reason that outweighs that step's: `keep`
-        says why, and what it overrode stays in its evidence (`overrode`), for the audit."""
+        says why, and what it overrode stays in its evidence (`overrode`: step/rule, and the reason),
+        for the audit. A later step may still remove it (a corpus step finding it on every page of
+        the site): the first removal after the restore is then the one the audit shows."""
         if paragraph.removed is not None:
             overrode = paragraph.removed
             paragraph.removed = None
             paragraph.kept_by = Removal(keep.step, keep.reason, keep.rule, keep.detail,
-                                        (*keep.evidence, ("overrode", f"{overrode.step}/{overrode.rule}")))
+                                        (*keep.evidence, ("overrode", f"{overrode.step}/{overrode.rule}"),
+                                         ("overrode_reason", overrode.reason)))
 
     def clean_text(self) -> str:
         """The projection users want: kept paragraphs separated by one blank line."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 from prose import EN, lines
 
 from cleaner import Cleaner
-from cleaner.audit import audit_lines, removal_records
-from cleaner.steps.records import RecordGrid
+from cleaner.audit import audit_lines
 
 MENU = ["Home", "Desks", "Chairs", "Storage", "Lighting", "Sale", "Contact us"]
 PRODUCTS = [("Bamboo Desk Shelf", "$99+"), ("Walnut Monitor Stand", "$149"), ("Oak Drawer Unit", "$269+"),
@@ -56,18 +55,36 @@ def test_a_grid_smaller_than_the_text_kept_around_it_is_left_to_the_classifier()
 
 
 def test_a_price_table_without_names_between_the_prices_is_not_a_grid():
-    doc = Cleaner().document(lines("Prices", "$10", "$20", "$30", "$40", "$50", "$60"))
-    assert RecordGrid().grid(doc, [1] * 7) is None
+    page = lines(*MENU, "Prices", "$10", "$20", "$30", "$40", "$50", "$60", "© 2025 Example Shop")
+    doc = only_the_grid().clean(page).document
+    assert not any(p.kept_by for p in doc.paragraphs)
+
+
+def test_prices_between_paragraphs_of_prose_are_a_buyers_guide_not_a_grid():
+    guide = [line for i, (name, price) in enumerate(PRODUCTS) for line in (name, EN[i % len(EN)], price)]
+    page = lines(*MENU, "The best desk accessories", *guide, "Related coverage", "Sign up now", *MENU)
+    doc = only_the_grid().clean(page).document
+    assert not any(p.kept_by for p in doc.paragraphs)
+    assert doc.clean_text() == only_the_grid(record_grid=False).clean(page).text
 
 
 def test_what_the_grid_keeps_is_in_the_audit_with_the_removal_it_overrode():
-    doc = only_the_grid().clean(shop_page()).document
-    kept = [r for r in removal_records(doc) if r.get("kept")]
+    result = only_the_grid().clean(shop_page())
+    kept = result.kept
     assert {r["text"] for r in kept} >= {"$99+", "$149"}
+    assert all(r["kept"] and r["text"] in result.text for r in kept)
+    assert not {r["text"] for r in result.removals} & {r["text"] for r in kept}  # removals are removals only
     record = next(r for r in kept if r["text"] == "$149")
     assert (record["step"], record["rule"]) == ("records", "record-grid")
     assert record["evidence"]["overrode"] in ("rules/stray-number", "context/sandwiched", "classifier/classifier")
-    assert '"kept": true' in audit_lines(doc)
+    assert record["evidence"]["overrode_reason"]
+    assert '"kept": true' in audit_lines(result.document)
+
+
+def test_a_document_removed_whole_lists_nothing_as_kept():
+    result = only_the_grid(langs=("de",)).clean(shop_page())
+    assert result.removed and result.text == ""
+    assert result.kept == [] and '"kept": true' not in audit_lines(result.document)
 
 
 def test_a_rule_that_names_what_a_line_is_still_stands_in_a_grid():

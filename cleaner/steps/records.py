@@ -8,12 +8,18 @@ same way, many times. A menu has no such beat.
 
 After the classifier, a run of at least `min_records` prices (a currency sign next to a number,
 in any script; a price right after a price is the same record's), each within `max_gap`
-paragraphs of the last and at least two apart (names between them), is a grid. It is the
-page's main content when it holds at least `share` times the words the page keeps outside it:
+paragraphs of the last (so at least two apart: names between them), is a grid when every
+paragraph in it is record-sized (at most `record_words` words: prose between the prices makes a
+buyer's guide or a review, which the line steps judge well). It is the page's main content
+when it holds at least `share` times the words the page keeps outside it:
 then what the classifier, the context step and the lone-number rules removed in it is kept
 again, each paragraph with the removal it overrode in the audit. A grid of related products
 under a product's description or an article's text is smaller than what is kept around it
 and is left alone. Nothing here is learned; it reads no word of any language.
+
+The in-document dedup step runs after this one and still removes a kept paragraph that repeats
+an earlier one: repeated "Add to cart" lines go, but so does a price equal to an earlier
+record's (measured: sparing every kept paragraph from dedup cost collection pages 0.004 F1).
 """
 
 from __future__ import annotations
@@ -35,8 +41,10 @@ OVERRIDDEN_FAMILIES = ("punctuation",)
 class RecordGrid(Step):
     name = "records"
 
-    def __init__(self, min_records: int = 4, max_gap: int = 8, price_words: int = 6, share: float = 2.5):
+    def __init__(self, min_records: int = 4, max_gap: int = 8, price_words: int = 6, share: float = 2.5,
+                 record_words: int = 40):
         self.min_records, self.max_gap, self.price_words, self.share = min_records, max_gap, price_words, share
+        self.record_words = record_words
 
     def apply(self, doc: Document) -> None:
         paragraphs = doc.paragraphs
@@ -64,12 +72,12 @@ class RecordGrid(Step):
             if len(run) < self.min_records:
                 continue
             gaps = sorted(b - a for a, b in zip(run, run[1:], strict=False))
-            beat = gaps[len(gaps) // 2]
-            if beat < 2:  # prices one after another: a price table, not records with names
-                continue
+            beat = gaps[len(gaps) // 2]  # at least 2: a price right after a price is the same record's
             start, end = max(0, run[0] - beat + 1), run[-1]
             while end + 1 in priced:
                 end += 1
+            if max(n[start:end + 1]) > self.record_words:  # prose between prices: an article, not records
+                continue
             size = sum(n[start:end + 1])
             if size > most:
                 best, most = (start, end, len(run)), size
