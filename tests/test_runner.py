@@ -119,7 +119,8 @@ def test_clean_corpus_is_the_library_form_of_the_command(tmp_path, corpus):
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == EN[0] + "\n"
 
 
-@pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+@pytest.mark.skipif((multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0])
+                    != "fork",
                     reason="the workers must be forked to see the test's own FolderWriter.write")
 def test_the_files_of_a_folder_output_are_written_by_the_worker_processes(tmp_path, corpus, monkeypatch):
     import os

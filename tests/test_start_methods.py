@@ -79,23 +79,24 @@ def _running(pid: int) -> bool:
 @pytest.mark.parametrize("method", METHODS)
 def test_killing_the_run_ends_its_workers_whichever_method_started_them(tmp_path, method):
     src = site(tmp_path / "in", 3000)  # long enough to be killed half-way
+    state = tmp_path / "out" / ".cleaner-state"
     run = subprocess.Popen([sys.executable, "-c", RUN, method, str(src), str(tmp_path / "out")], env=ENV,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started: list[int] = []
     try:
         deadline = time.monotonic() + 120
-        while len(workers := _descendants(run.pid)) < 2 and run.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert run.poll() is None and len(workers) >= 2, "the run had no worker processes to leave behind"
-        time.sleep(1)  # the workers are at work, not starting
-        workers = _descendants(run.pid)
+        while not any(state.glob("chunk-*")) and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)  # a saved chunk: a worker has cleaned a batch
+        started = _descendants(run.pid)
+        assert run.poll() is None and len(started) >= 2, "the run had no worker processes to leave behind"
         run.kill()  # the run alone, as the OOM killer would: not its process group
         run.wait()
         deadline = time.monotonic() + 20
-        while (left := [pid for pid in workers if _running(pid)]) and time.monotonic() < deadline:
+        while (left := [pid for pid in started if _running(pid)]) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not left, f"processes of the killed run still running: {left}"
-    finally:
-        for pid in [run.pid, *_descendants(run.pid)]:
+    finally:  # the run's processes as seen before the kill: once it is dead, they are no longer its children
+        for pid in [run.pid, *started]:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
