@@ -129,8 +129,13 @@ def fast() -> Options:
     return FAST
 
 
+# The kill is patched into this process; workers see the patch only when forked (under forkserver, the
+# default from Python 3.14, or spawn they import cleaner afresh): what is tested here is resuming,
+# tests/test_start_methods.py tests the start methods.
 KILL_AT = """
-import os, signal, sys
+import multiprocessing, os, signal, sys
+if "fork" in multiprocessing.get_all_start_methods():
+    multiprocessing.set_start_method("fork", force=True)
 import cleaner.{module} as m
 from cleaner.options import Options
 from cleaner.runner import clean_corpus
