@@ -303,6 +303,8 @@ def _print_summary(s: Summary) -> None:
     for reason, n in s.documents_removed.most_common():
         reasons.add_row("(whole document)", reason, str(n), "")
     err.print(reasons)
+    for (step, rule), n in sorted(s.paragraphs_kept_back.items()):
+        err.print(f"{step} / {rule}: kept {n} paragraphs that an earlier step had removed (in the audit: \"kept\": true)")
 
 
 def main() -> None:

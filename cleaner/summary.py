@@ -18,6 +18,7 @@ class Summary:
     seconds: float = 0.0
     paragraphs_removed: Counter = field(default_factory=Counter)  # (step, reason) -> paragraphs
     chars_removed: Counter = field(default_factory=Counter)
+    paragraphs_kept_back: Counter = field(default_factory=Counter)  # (step, rule) -> paragraphs it kept against a removal
     documents_removed: Counter = field(default_factory=Counter)  # reason -> documents
     languages: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
@@ -46,12 +47,15 @@ class Summary:
                 key = (p.removed.step, p.removed.rule)
                 self.paragraphs_removed[key] += 1
                 self.chars_removed[key] += len(p.text)
+            elif p.kept_by is not None:
+                self.paragraphs_kept_back[(p.kept_by.step, p.kept_by.rule)] += 1
 
     def merge(self, other: Summary) -> None:
         """Add the counts of `other` (a part of the same run, in input order after this one's)."""
         for name in ("documents_in", "written", "removed", "failed", "bytes_in"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("paragraphs_removed", "chars_removed", "documents_removed", "languages", "step_seconds"):
+        for name in ("paragraphs_removed", "chars_removed", "paragraphs_kept_back", "documents_removed", "languages",
+                     "step_seconds"):
             getattr(self, name).update(getattr(other, name))
         self.failures += other.failures
         self.empty_inputs += other.empty_inputs

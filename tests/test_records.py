@@ -91,3 +91,11 @@ def test_a_rule_that_names_what_a_line_is_still_stands_in_a_grid():
     page = shop_page()
     page = page.replace("Cable Tray Kit", "Share on Facebook")
     assert "Share on Facebook" not in only_the_grid().clean(page).text
+
+
+def test_the_run_summary_counts_what_the_grid_kept(corpus, cli, tmp_path):
+    src = corpus({"shop.txt": shop_page()})
+    result = cli("clean", src, tmp_path / "out", "--workers", "1", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    kept = [line for line in (tmp_path / "out" / "cleaner-audit.jsonl").read_text().splitlines() if '"kept": true' in line]
+    assert kept and f"records / record-grid: kept {len(kept)} paragraphs" in result.output
