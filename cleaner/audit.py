@@ -81,7 +81,7 @@ def removal_records(doc: Document) -> list[dict]:
 def kept_records(doc: Document) -> list[dict]:
     """One record per paragraph that a later step kept against an earlier one's removal
     (Paragraph.kept_by), still kept: "kept": true, the keeping step's reason and, in its evidence,
-    the removal it overrode. None for a document removed whole: nothing of it was kept."""
+    the removal it overrode. Empty for a document removed whole: nothing of it was kept."""
     if doc.removed is not None:
         return []
     return [{"doc": doc.id, "paragraph": i, "span": [p.start, p.end], **p.kept_by.as_dict(), "kept": True,
