@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import errno
 import functools
+import io
 import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from .formats.streams import compressing
 
 
 @functools.cache
@@ -58,21 +61,33 @@ def write_text(path: Path, text: str, tmp_dir: Path | None = None) -> None:
 
 
 class AtomicWriter:
-    """A text file written line by line that only appears, complete, on `commit()`."""
+    """A text file written line by line that only appears, complete, on `commit()`; compressed when
+    its name ends in .gz or .zst (a JSON lines output, the audit, the manifest)."""
 
     def __init__(self, path: Path, tmp_dir: Path | None = None, binary: bool = False):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = _temporary(self.path, tmp_dir)
-        self.handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self.raw = os.fdopen(fd, "wb")
+        try:
+            stream = compressing(self.raw, self.path.name)
+        except BaseException:
+            self.discard()
+            raise
+        self.handle = stream if binary else io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
 
     def write(self, text: str) -> None:
         self.handle.write(text)
 
     def commit(self) -> None:
-        self.handle.close()
+        self._close()
         _move(self.tmp, self.path)
 
     def discard(self) -> None:
-        self.handle.close()
+        self._close()
         Path(self.tmp).unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        if getattr(self, "handle", None) is not None:
+            self.handle.close()  # finishes the compressed data, if any
+        self.raw.close()

@@ -97,15 +97,16 @@ def check_collisions(sources: list[Source]) -> None:
 def check_output_paths(folder: Path | None, files: Iterable[Path | None]) -> None:
     """Refuse, before anything is written, what a run could only fail to write at its end: an output
     folder that is a file, an output file (side files included) that is a folder, or either one
-    under a file; and a new output folder named like a file (`out.jsonl.gz`, `out.txt`), which
+    under a file; and a new output folder named like a file (`out.json.gz`, `out.txt`), which
     is not what its user expects."""
     problems, blockers = [], set()
     if folder is not None and folder.exists() and not folder.is_dir():
-        problems.append(f"{folder} is a file, and a folder output was asked for (a file output ends in .jsonl or .parquet)")
+        problems.append(f"{folder} is a file, and a folder output was asked for "
+                        "(a file output ends in .jsonl, .jsonl.gz, .jsonl.zst or .parquet)")
         blockers.add(folder)
     elif folder is not None and not folder.exists() and (kind_of(folder.name) or folder.suffix.lower() in FILE_LIKE):
-        problems.append(f"{folder} is named like a file but would be made a folder: the file outputs are .jsonl and "
-                        ".parquet (a compressed one: cleaner clean INPUT - | gzip > out.jsonl.gz)")
+        problems.append(f"{folder} is named like a file but would be made a folder: the file outputs are .jsonl, "
+                        ".jsonl.gz, .jsonl.zst and .parquet")
     files = [Path(f) for f in files if f is not None]
     problems += [f"{path} is a folder, and a file is to be written there" for path in files if path.is_dir()]
     for path in ([folder] if folder is not None else []) + files:

@@ -43,6 +43,7 @@ from .audit import audit_lines, json_line, manifest_entry
 from .chain import build_steps, finish, run_steps, split
 from .document import Document, EmptyInput, Failure
 from .formats import Raw, Source, raw_items
+from .formats.streams import COMPRESSED, check_compressor
 from .language import profiles
 from .options import Options
 from .reading import InputError, check_output_paths, discover, to_document
@@ -155,7 +156,11 @@ def side_paths(output: Path | str) -> SidePaths:
     output = Path(output)
     if kind == "folder":
         return SidePaths(output / AUDIT_NAME, output / MANIFEST_NAME, output / STATE_NAME, output / INDEX_NAME)
-    return SidePaths(output.with_name(f"{output.name}.audit.jsonl"), output.with_name(f"{output.name}.manifest.jsonl"),
+    base, compressed = output.name, ""
+    if base.lower().endswith(COMPRESSED):  # x.jsonl.gz: x.jsonl.audit.jsonl.gz, compressed the same way
+        base, compressed = os.path.splitext(base)
+    return SidePaths(output.with_name(f"{base}.audit.jsonl{compressed}"),
+                     output.with_name(f"{base}.manifest.jsonl{compressed}"),
                      output.with_name(f".{output.name}{STATE_NAME}"), output.with_name(f"{output.name}.dedup-index.npz"))
 
 
@@ -220,6 +225,9 @@ def clean_corpus(
                        [Path(output) if output_kind(output) in ("jsonl", "parquet") else None,
                         audit_path or default_audit, manifest_path or default_manifest,
                         (options.dedup_index or default_index) if options.dedup else None])
+    for path in (output, audit_path or default_audit, manifest_path or default_manifest):
+        if path is not None:
+            check_compressor(str(path))  # a .zst output without zstandard: said now, not after pass 1
     options = options.with_(dedup_index=options.dedup_index or default_index)
     steps = build_steps(options)  # bad rules stop the run here, before the output folder exists
     try:

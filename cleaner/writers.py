@@ -30,7 +30,7 @@ def output_kind(output: Path | str) -> str:
     name = str(output)
     if name == STDOUT:
         return "stdout"
-    if name.lower().endswith(".jsonl"):
+    if name.lower().endswith((".jsonl", ".jsonl.gz", ".jsonl.zst")):
         return "jsonl"
     if name.lower().endswith(".parquet"):
         return "parquet"

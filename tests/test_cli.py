@@ -220,7 +220,7 @@ def test_a_folder_with_only_empty_inputs_gets_no_such_warning(corpus, clean_run)
     assert "warning" not in result.output
 
 
-@pytest.mark.parametrize("output", ["out.jsonl.gz", "out.txt", "out.json"])
+@pytest.mark.parametrize("output", ["out.json.gz", "out.txt", "out.json"])
 def test_an_output_named_like_a_file_cleaner_does_not_write_is_refused_not_made_a_folder(corpus, clean_run, tmp_path,
                                                                                          output):
     _, result = clean_run(corpus({"a.txt": lines(EN[0])}), out=tmp_path / output)

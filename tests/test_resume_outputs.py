@@ -31,8 +31,8 @@ def write(path: Path, recs: list[dict]) -> Path:
 
 def side_files(output: Path) -> dict[str, bytes]:
     """The output and everything cleaner wrote beside it, except the hidden state folder."""
-    return {p.name: p.read_bytes() for p in sorted(output.parent.iterdir())
-            if p.is_file() and p.name.startswith(output.name)}
+    stem = output.name.split(".")[0] + "."  # out.jsonl.gz: out.jsonl.audit.jsonl.gz too
+    return {p.name: p.read_bytes() for p in sorted(output.parent.iterdir()) if p.is_file() and p.name.startswith(stem)}
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +46,14 @@ def reference(jsonl_input, tmp_path_factory):
     """The uninterrupted runs' outputs, JSON lines and Parquet, with their side files."""
     base = tmp_path_factory.mktemp("ref")
     got = {}
-    for name in ("out.jsonl", "out.parquet"):
-        clean_corpus(jsonl_input, base / name, workers=2)
-        got[name] = side_files(base / name)
+    for name in ("out.jsonl", "out.parquet", "out.jsonl.gz"):
+        clean_corpus(jsonl_input, base / name / name, workers=2)  # a folder each: side_files reads it all
+        got[name] = side_files(base / name / name)
     return got
 
 
-@pytest.mark.parametrize("name,writer", [("out.jsonl", "JsonlWriter"), ("out.parquet", "ParquetWriter")])
+@pytest.mark.parametrize("name,writer", [("out.jsonl", "JsonlWriter"), ("out.parquet", "ParquetWriter"),
+                                         ("out.jsonl.gz", "JsonlWriter")])
 @pytest.mark.parametrize("module,method,at", [("resume", "save", 2), ("writers", "write", 1), ("writers", "write", 150)])
 def test_a_file_output_killed_anywhere_resumes_byte_identical(tmp_path, jsonl_input, reference, name, writer,
                                                               module, method, at):

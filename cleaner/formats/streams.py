@@ -1,4 +1,4 @@
-"""Opening inputs as byte streams: plain, gzip or zstd, with a clear error for a missing extra."""
+"""Byte streams: inputs read and outputs written plain, gzip or zstd, with a clear error for a missing extra."""
 
 from __future__ import annotations
 
@@ -18,6 +18,31 @@ def need(module: str, extra: str, what: str):
         return __import__(module)
     except ImportError:
         raise MissingExtra(f"{what} needs the '{module}' package: pip install 'cleaner[{extra}]'") from None
+
+
+COMPRESSED = (".gz", ".zst")
+GZIP_LEVEL = 1  # a corpus run's audit is several times its input, written by one process: speed first
+ZSTD_LEVEL = 3
+
+
+def compressing(raw: BinaryIO, name: str) -> BinaryIO:
+    """A stream that writes to `raw` compressed as `name` says (.gz, .zst), or `raw` itself.
+
+    The same bytes in give the same file: the gzip header has no time stamp and no file name.
+    Closing the stream finishes the compressed data but leaves `raw` open."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        return gzip.GzipFile(filename="", mode="wb", compresslevel=GZIP_LEVEL, fileobj=raw, mtime=0)
+    if lower.endswith(".zst"):
+        zstandard = need("zstandard", "zstd", ".zst output")
+        return zstandard.ZstdCompressor(level=ZSTD_LEVEL).stream_writer(raw, closefd=False)
+    return raw
+
+
+def check_compressor(name: str) -> None:
+    """Raise MissingExtra now, before a run, when writing `name` will need a package that is not installed."""
+    if name.lower().endswith(".zst"):
+        need("zstandard", "zstd", ".zst output")
 
 
 def decompressed(raw: BinaryIO, name: str) -> Iterator[bytes]:

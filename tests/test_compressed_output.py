@@ -1,0 +1,73 @@
+"""JSON lines output, audit and manifest written compressed when their names end in .gz or .zst:
+the same content as plain files, the same bytes from run to run, readable again as input."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+import zstandard
+from conftest import article, write_jsonl
+
+from cleaner.formats import MissingExtra
+from cleaner.runner import clean_corpus
+
+OPEN = {".gz": lambda path: gzip.decompress(path.read_bytes()),
+        ".zst": lambda path: zstandard.ZstdDecompressor().stream_reader(path.read_bytes()).read()}
+
+
+def corpus(tmp_path: Path) -> Path:
+    return write_jsonl(tmp_path / "in.jsonl", [{"id": f"d{i}", "text": article(i)} for i in range(12)])
+
+
+@pytest.mark.parametrize("ext", [".gz", ".zst"])
+def test_a_compressed_output_and_its_side_files_hold_what_plain_ones_hold(tmp_path, ext):
+    src = corpus(tmp_path)
+    clean_corpus(src, tmp_path / "plain" / "out.jsonl", workers=1)
+    clean_corpus(src, tmp_path / "packed" / f"out.jsonl{ext}", workers=1)
+    packed = sorted(p.name for p in (tmp_path / "packed").iterdir())
+    assert packed == sorted([f"out.jsonl{ext}", f"out.jsonl.audit.jsonl{ext}", f"out.jsonl.manifest.jsonl{ext}",
+                             f"out.jsonl{ext}.dedup-index.npz"])
+    for name in ("out.jsonl", "out.jsonl.audit.jsonl", "out.jsonl.manifest.jsonl"):
+        # the manifest says where each document went: a line of out.jsonl, or of out.jsonl.gz
+        plain = (tmp_path / "plain" / name).read_bytes().replace(b'"out.jsonl:', f'"out.jsonl{ext}:'.encode())
+        assert plain and OPEN[ext](tmp_path / "packed" / f"{name}{ext}") == plain
+    assert (tmp_path / "packed" / f"out.jsonl{ext}").stat().st_size < len((tmp_path / "plain" / "out.jsonl").read_bytes())
+
+
+@pytest.mark.parametrize("ext", [".gz", ".zst"])
+def test_two_runs_write_byte_identical_compressed_files(tmp_path, ext):
+    src = corpus(tmp_path)
+    clean_corpus(src, tmp_path / "one" / f"out.jsonl{ext}", workers=1)
+    clean_corpus(src, tmp_path / "two" / f"out.jsonl{ext}", workers=2)
+    for path in (tmp_path / "one").iterdir():
+        assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes(), path.name
+
+
+def test_a_compressed_output_is_read_back_as_input(tmp_path):
+    clean_corpus(corpus(tmp_path), tmp_path / "first" / "out.jsonl.gz", workers=1)
+    again = clean_corpus(tmp_path / "first" / "out.jsonl.gz", tmp_path / "second.jsonl", workers=1)
+    assert again.documents_in == 12 and again.failed == 0
+
+
+def test_a_compressed_audit_beside_a_folder_output(tmp_path):
+    src = corpus(tmp_path)
+    clean_corpus(src, tmp_path / "plain", workers=1)
+    clean_corpus(src, tmp_path / "out", workers=1, audit_path=tmp_path / "audit.jsonl.gz")
+    assert gzip.decompress((tmp_path / "audit.jsonl.gz").read_bytes()) == (tmp_path / "plain" / "cleaner-audit.jsonl").read_bytes()
+    assert not (tmp_path / "out" / "cleaner-audit.jsonl").exists()
+
+
+def test_a_zst_output_without_zstandard_stops_before_the_run(tmp_path, monkeypatch):
+    real = __import__
+
+    def no_zstd(name, *args, **kwargs):
+        if name == "zstandard":
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.__import__", no_zstd)
+    with pytest.raises(MissingExtra, match=r"\.zst output needs the 'zstandard' package"):
+        clean_corpus(corpus(tmp_path), tmp_path / "out" / "out.jsonl.zst", workers=1)
+    assert not (tmp_path / "out").exists()
