@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import io
@@ -80,14 +81,18 @@ class AtomicWriter:
         self.handle.write(text)
 
     def commit(self) -> None:
-        self._close()
+        try:
+            self.handle.close()  # finishes the compressed data, if any: may fail (a full disk)
+        finally:
+            self.raw.close()
         _move(self.tmp, self.path)
 
     def discard(self) -> None:
-        self._close()
+        """Drop what was written; never raises for the file it drops (a full disk that failed the
+        run must not also leave the temporary file, or hide the run's own error)."""
+        with contextlib.suppress(Exception):
+            if getattr(self, "handle", None) is not None:
+                self.handle.close()
+        with contextlib.suppress(Exception):
+            self.raw.close()
         Path(self.tmp).unlink(missing_ok=True)
-
-    def _close(self) -> None:
-        if getattr(self, "handle", None) is not None:
-            self.handle.close()  # finishes the compressed data, if any
-        self.raw.close()

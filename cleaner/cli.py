@@ -116,8 +116,8 @@ KEEP_FOREIGN = typer.Option(False, "--keep-foreign-paragraphs",
 def clean(
     input: Path = typer.Argument(..., help="A file, or a folder walked recursively (.txt .md .html .htm, .jsonl[.gz|.zst], "
                                            ".parquet, .warc[.gz]); '-' reads JSON lines from standard input."),
-    output: Path = typer.Argument(..., help="A folder (rel/path/name.ext becomes rel/path/name.txt), a .jsonl or .parquet "
-                                            "file, or '-' for JSON lines on standard output."),
+    output: Path = typer.Argument(..., help="A folder (rel/path/name.ext becomes rel/path/name.txt), a .jsonl (.jsonl.gz, "
+                                            ".jsonl.zst: compressed) or .parquet file, or '-' for JSON lines on standard output."),
     lang: str = LANG,
     workers: int = typer.Option(0, "--workers", min=0, help="Worker processes. Default (0): all cores."),
     rules: list[Path] = RULES,
@@ -140,10 +140,13 @@ def clean(
     no_forum_threads: bool = NO_FORUM_THREADS,
     no_repeated: bool = NO_REPEATED,
     keep_foreign: bool = KEEP_FOREIGN,
-    audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines). Default: OUTPUT/cleaner-audit.jsonl "
-                                                     "(OUTPUT.audit.jsonl beside a file; none for '-')."),
-    manifest: Path = typer.Option(None, "--manifest", help="Where to write the run manifest. Default: OUTPUT/cleaner-manifest.jsonl "
-                                                           "(OUTPUT.manifest.jsonl beside a file; none for '-')."),
+    audit: Path = typer.Option(None, "--audit", help="Where to write the audit (JSON lines; compressed when "
+                                                     "named .gz or .zst). Default: OUTPUT/cleaner-audit.jsonl (OUTPUT.audit.jsonl "
+                                                     "beside a file, NAME.audit.jsonl.gz beside NAME.gz; none for '-')."),
+    manifest: Path = typer.Option(None, "--manifest", help="Where to write the run manifest (compressed when "
+                                                           "named .gz or .zst). Default: OUTPUT/cleaner-manifest.jsonl "
+                                                           "(OUTPUT.manifest.jsonl beside a file, NAME.manifest.jsonl.gz "
+                                                           "beside NAME.gz; none for '-')."),
     keep: KeepCopy = typer.Option(KeepCopy.first, "--keep", help="Which copy of near-duplicate paragraphs to keep."),
     index: Path = typer.Option(None, "--index", help="Index of kept paragraphs, read before and saved after the run, so a "
                                                    "later run removes duplicates of them. Default: OUTPUT/cleaner-dedup-index.npz "

@@ -206,7 +206,8 @@ def clean_corpus(
     scheduler: str | None = None,
 ) -> Summary:
     """Clean INPUT (folder, file, or "-" for JSON lines on stdin) into OUTPUT (folder, .jsonl,
-    .parquet, or "-" for JSON lines on stdout). With `resume`, finish a killed run's work.
+    .jsonl.gz, .jsonl.zst, .parquet, or "-" for JSON lines on stdout). With `resume`, finish a
+    killed run's work.
 
     `engine` "local" runs the per-document steps in a process pool of `workers`; "dask" runs
     them on a Dask cluster (`scheduler` address, or a local cluster of `workers` processes)
@@ -225,7 +226,8 @@ def clean_corpus(
                        [Path(output) if output_kind(output) in ("jsonl", "parquet") else None,
                         audit_path or default_audit, manifest_path or default_manifest,
                         (options.dedup_index or default_index) if options.dedup else None])
-    for path in (output, audit_path or default_audit, manifest_path or default_manifest):
+    for path in (output if output_kind(output) == "jsonl" else None, audit_path or default_audit,
+                 manifest_path or default_manifest):
         if path is not None:
             check_compressor(str(path))  # a .zst output without zstandard: said now, not after pass 1
     options = options.with_(dedup_index=options.dedup_index or default_index)

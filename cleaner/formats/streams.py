@@ -29,13 +29,14 @@ def compressing(raw: BinaryIO, name: str) -> BinaryIO:
     """A stream that writes to `raw` compressed as `name` says (.gz, .zst), or `raw` itself.
 
     The same bytes in give the same file: the gzip header has no time stamp and no file name.
+    Both formats carry a checksum of the content (gzip's CRC-32, zstd's frame checksum).
     Closing the stream finishes the compressed data but leaves `raw` open."""
     lower = name.lower()
     if lower.endswith(".gz"):
         return gzip.GzipFile(filename="", mode="wb", compresslevel=GZIP_LEVEL, fileobj=raw, mtime=0)
     if lower.endswith(".zst"):
         zstandard = need("zstandard", "zstd", ".zst output")
-        return zstandard.ZstdCompressor(level=ZSTD_LEVEL).stream_writer(raw, closefd=False)
+        return zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=True).stream_writer(raw, closefd=False)
     return raw
 
 
