@@ -170,6 +170,9 @@ def clean(
     for flag, field in (("--text-field", text_field), ("--id-field", id_field)):
         if not field:  # every record would fail alone, after the whole run
             raise typer.BadParameter("needs a field name, not an empty one", param_hint=f"'{flag}'")
+    for flag, path in (("--audit", audit), ("--manifest", manifest)):
+        if path == Path("-"):  # it would be a file named '-' here, or mixed into an output on standard output
+            raise typer.BadParameter("needs a file: standard output is for the cleaned documents", param_hint=f"'{flag}'")
     options = _options(lang=lang, rules=rules, dedup_threshold=dedup_threshold, no_dedup=no_dedup, no_rules=no_rules,
                        no_context=no_context, no_content=no_content, no_repeated=no_repeated, keep_foreign=keep_foreign,
                        no_classifier=no_classifier, classifier_threshold=classifier_threshold,

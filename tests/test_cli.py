@@ -197,6 +197,16 @@ def test_a_scheduler_without_the_dask_engine_is_a_usage_error(corpus, clean_run)
     assert not out.exists()
 
 
+@pytest.mark.parametrize("flag", ["--audit", "--manifest"])
+def test_an_audit_or_manifest_to_standard_output_is_refused_not_written_to_a_file_named_dash(corpus, clean_run,
+                                                                                          monkeypatch, tmp_path, flag):
+    monkeypatch.chdir(tmp_path)
+    out, result = clean_run(corpus({"a.txt": lines(EN[0])}), flag, "-")
+    assert result.exit_code == 2
+    assert f"Invalid value for '{flag}': needs a file" in " ".join(result.output.split())
+    assert not out.exists() and not (tmp_path / "-").exists()
+
+
 @pytest.mark.parametrize("flag", ["--text-field", "--id-field"])
 def test_an_empty_field_name_is_a_usage_error_not_a_failure_per_record(corpus, clean_run, flag):
     out, result = clean_run(corpus({"feed.jsonl": json.dumps({"id": "a", "text": EN[0]}) + "\n"}), flag, "")
