@@ -129,6 +129,19 @@ def fast() -> Options:
     return FAST
 
 
+@pytest.fixture
+def without_zstandard(monkeypatch) -> None:
+    """As if the zstd extra were not installed: importing zstandard fails."""
+    real = __import__
+
+    def no_zstd(name, *args, **kwargs):
+        if name == "zstandard":
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.__import__", no_zstd)
+
+
 # The kill is patched into this process; workers see the patch only when forked (under forkserver, the
 # default from Python 3.14, or spawn they import cleaner afresh): what is tested here is resuming,
 # tests/test_start_methods.py tests the start methods.

@@ -84,15 +84,7 @@ def test_a_compressed_audit_beside_a_folder_output(tmp_path):
     assert not (tmp_path / "out" / "cleaner-audit.jsonl").exists()
 
 
-def test_a_zst_output_without_zstandard_stops_before_the_run(tmp_path, monkeypatch):
-    real = __import__
-
-    def no_zstd(name, *args, **kwargs):
-        if name == "zstandard":
-            raise ImportError(name)
-        return real(name, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.__import__", no_zstd)
+def test_a_zst_output_without_zstandard_stops_before_the_run(tmp_path, without_zstandard):
     with pytest.raises(MissingExtra, match=r"\.zst output needs the 'zstandard' package"):
         clean_corpus(corpus(tmp_path), tmp_path / "out" / "out.jsonl.zst", workers=1)
     assert not (tmp_path / "out").exists()

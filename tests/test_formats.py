@@ -172,17 +172,9 @@ def test_undecodable_bytes_are_replaced_and_recorded_in_the_audit(tmp_path):
     assert any(r["rule"] == "undecodable-bytes" and r["count"] == 2 for r in audit)
 
 
-def test_a_missing_extra_is_named(tmp_path, monkeypatch):
+def test_a_missing_extra_is_named(tmp_path, without_zstandard):
     import cleaner.formats.streams as streams
 
-    real = __import__
-
-    def no_zstd(name, *args, **kwargs):
-        if name == "zstandard":
-            raise ImportError(name)
-        return real(name, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.__import__", no_zstd)
     with pytest.raises(MissingExtra, match=r"cleaner\[zstd\]"):
         list(streams.decompressed(io.BytesIO(b""), "x.jsonl.zst"))
 
