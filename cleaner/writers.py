@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .atomic import AtomicWriter, write_text
 from .document import Document
+from .formats.base import kind_of
 from .formats.streams import need
 from .options import Options
 
@@ -27,14 +28,13 @@ OWN_META = ("encoding", "undecodable_chars", "rule_timeouts", "html_too_deep")
 
 
 def output_kind(output: Path | str) -> str:
+    """"stdout", "jsonl" or "parquet" (named as the readers name those inputs: out.jsonl.gz is
+    JSON lines), else "folder"."""
     name = str(output)
     if name == STDOUT:
         return "stdout"
-    if name.lower().endswith((".jsonl", ".jsonl.gz", ".jsonl.zst")):
-        return "jsonl"
-    if name.lower().endswith(".parquet"):
-        return "parquet"
-    return "folder"
+    kind = kind_of(name)
+    return kind if kind in ("jsonl", "parquet") else "folder"
 
 
 def removal_counts(doc: Document) -> dict:
