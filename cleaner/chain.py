@@ -33,8 +33,9 @@ EMPTY_INPUT = Removal("chain", "empty document", "empty-input")
 
 def build_steps(options: Options) -> list[Step]:
     steps: list[Step] = [DetectLanguage(options.lang_min_letters, engine=options.lang_engine)]
+    rules = load_rules(options.rules_dirs) if options.rules else []
     if options.rules:
-        steps.append(BoilerplateRules(load_rules(options.rules_dirs), options.rule_timeout))
+        steps.append(BoilerplateRules(rules, options.rule_timeout))
     if options.context:
         steps.append(SandwichedLines())
     if options.classifier:
@@ -50,7 +51,7 @@ def build_steps(options: Options) -> list[Step]:
         steps.append(ContentClassifier(ContentThresholds(min_good_share=options.min_good_share),
                                        judge_extracted=options.content_on_extracted_html))
     if options.record_grid:  # after what judges paragraphs one by one: the grid is seen only whole
-        steps.append(RecordGrid(share=options.record_grid_share))
+        steps.append(RecordGrid(share=options.record_grid_share, shape_rules=frozenset(r.id for r in rules if r.by_shape)))
     if options.dedup:
         steps.append(DuplicateParagraphsInDocument(options.dedup_threshold, options.shingle_words))
     if options.langs:

@@ -12,9 +12,15 @@ A file:
         max_words: 12                   # only paragraphs of at most this many words
         min_words: 0
         reason: a fundraising heading   # optional, overrides the family's
+        by_shape: false                 # optional, overrides the family's (default false)
 
 `line` removes the paragraph, `block` removes it and the paragraphs under it (up to the next
 heading-like paragraph), `prefix` removes only the matched start of the paragraph.
+
+`by_shape: true` says that a rule judges a paragraph by its shape alone (a lone number, a line
+of punctuation), not by words that name what it is (a share button, a menu label). A step that
+reads the page's structure may keep such a paragraph again: a price in a shop's grid of records
+is a lone number too (steps/records.py).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import yaml
 from .textstats import collapse_space, words
 
 ACTIONS = ("line", "block", "prefix")
-_KEYS = {"id", "pattern", "action", "langs", "max_words", "min_words", "reason", "block_max"}
+_KEYS = {"id", "pattern", "action", "langs", "max_words", "min_words", "reason", "block_max", "by_shape"}
 
 
 class RuleError(ValueError):
@@ -47,6 +53,7 @@ class Rule:
     block_max: int = 4
     reason: str = ""
     source: str = ""
+    by_shape: bool = False  # judged by its shape alone: a page's structure may overrule it
 
     def applies_to(self, lang: str) -> bool:
         return not self.langs or lang in self.langs or lang == "und"
@@ -114,11 +121,12 @@ def load_file(path: Path, errors: list[str] | None = None) -> list[Rule]:
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{path}: expected a mapping with a 'rules' list")
     family = str(data.get("family") or path.stem)
+    by_shape = _flag(data, "by_shape", False, str(path))
     lines = _rule_lines(path)
     rules = []
     for i, entry in enumerate(data["rules"]):
         try:
-            rules.append(_parse(entry, family, str(data.get("reason", family)), path, lines, i))
+            rules.append(_parse(entry, family, str(data.get("reason", family)), path, lines, i, by_shape))
         except RuleError as exc:
             if errors is None:
                 raise
@@ -136,7 +144,15 @@ def _rule_lines(path: Path) -> list[int]:
     return []
 
 
-def _parse(entry, family: str, reason: str, path: Path, lines: list[int], index: int) -> Rule:
+def _flag(data: dict, key: str, default: bool, where: str) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise RuleError(f"{where}: {key} must be true or false, not {value!r}")
+    return value
+
+
+def _parse(entry, family: str, reason: str, path: Path, lines: list[int], index: int,
+           by_shape: bool = False) -> Rule:
     line = lines[index] if index < len(lines) else 0
     where = f"{path}:{line}" if line else f"{path} (rule #{index + 1})"
     if not isinstance(entry, dict):
@@ -167,5 +183,5 @@ def _parse(entry, family: str, reason: str, path: Path, lines: list[int], index:
     return Rule(
         id=rid, family=family, pattern=pattern, action=action,
         langs=frozenset(str(x) for x in langs), reason=str(entry.get("reason", reason)),
-        source=where, **numbers,
+        source=where, by_shape=_flag(entry, "by_shape", by_shape, label), **numbers,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prose import EN, lines
 
 from cleaner import Cleaner
@@ -91,6 +93,19 @@ def test_a_rule_that_names_what_a_line_is_still_stands_in_a_grid():
     page = shop_page()
     page = page.replace("Cable Tray Kit", "Share on Facebook")
     assert "Share on Facebook" not in only_the_grid().clean(page).text
+
+
+def test_which_rules_a_grid_overrides_is_said_by_the_rule_files(tmp_path):
+    """Lone numbers are judged by shape (rules/punctuation.yaml says `by_shape: true`); a user's
+    replacement file without the flag keeps its removals standing inside a grid too."""
+    default = Path(__file__).parents[1] / "rules" / "punctuation.yaml"
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "punctuation.yaml").write_text(default.read_text().replace("by_shape: true", "by_shape: false"))
+    page = shop_page()
+    removed = {r["text"]: r for r in only_the_grid(rules_dirs=(folder,)).clean(page).removals}
+    assert removed["$149"]["rule"] == "stray-number"
+    assert "$149" in only_the_grid().clean(page).text
 
 
 def test_the_run_summary_counts_what_the_grid_kept(corpus, cli, tmp_path):

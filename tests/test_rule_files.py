@@ -108,6 +108,22 @@ def test_unknown_action_is_refused_with_the_rule_named(tmp_path):
         load_rules((folder,))
 
 
+def test_by_shape_must_be_true_or_false_in_a_file_or_a_rule(tmp_path):
+    folder = write_rules(tmp_path / "rules", **{"local.yaml": "by_shape: sometimes\nrules:\n  - id: odd\n    pattern: 'x'\n"})
+    with pytest.raises(RuleError, match=r"local\.yaml: by_shape must be true or false, not 'sometimes'"):
+        load_rules((folder,))
+    write_rules(folder, **{"local.yaml": "rules:\n  - id: odd\n    pattern: 'x'\n    by_shape: 1\n"})
+    with pytest.raises(RuleError, match=r"local\.yaml:2: rule 'odd': by_shape must be true or false"):
+        load_rules((folder,))
+
+
+def test_a_rule_may_say_otherwise_than_its_files_by_shape(tmp_path):
+    text = "by_shape: true\nrules:\n  - id: lone\n    pattern: 'x'\n  - id: named\n    pattern: 'y'\n    by_shape: false\n"
+    folder = write_rules(tmp_path / "rules", **{"local.yaml": text})
+    shape = {r.id: r.by_shape for r in load_rules((folder,)) if r.id in ("lone", "named", "share-label")}
+    assert shape == {"lone": True, "named": False, "share-label": False}
+
+
 def test_an_id_defined_twice_names_both_files(tmp_path):
     folder = write_rules(tmp_path / "rules", **{"local.yaml": "rules:\n  - id: share-label\n    pattern: 'x'\n"})
     with pytest.raises(RuleError, match="rule id 'share-label' is also defined") as error:

@@ -13,7 +13,8 @@ paragraph in it is record-sized (at most `record_words` words: prose between the
 buyer's guide or a review, which the line steps judge well). It is the page's main content
 when it holds at least `share` times the words the page keeps outside it:
 then what the classifier, the context step and the lone-number rules removed in it is kept
-again, each paragraph with the removal it overrode in the audit. A grid of related products
+again, each paragraph with the removal it overrode in the audit. Which rules judge by shape
+is data: the rule files' `by_shape` (rules/punctuation.yaml); the chain passes their ids. A grid of related products
 under a product's description or an article's text is smaller than what is kept around it
 and is left alone. Nothing here is learned; it reads no word of any language.
 
@@ -32,19 +33,21 @@ from .base import Step
 
 PRICE = regex.compile(r"\p{Sc}\s?\d|\d\s?\p{Sc}")
 LETTERS_OR_DIGITS = regex.compile(r"\w")
-# what a grid overrides: removals judged by shape (the classifier, the context step, lone numbers);
-# a rule that names what a paragraph is (a share button, a menu label) still stands
-OVERRIDES = ("classifier", "context")
-OVERRIDDEN_FAMILIES = ("punctuation",)
+# the steps whose removals a grid overrides: they judge a paragraph by its shape and its neighbours
+SHAPE_STEPS = ("classifier", "context")
 
 
 class RecordGrid(Step):
     name = "records"
 
     def __init__(self, min_records: int = 4, max_gap: int = 8, price_words: int = 6, share: float = 2.5,
-                 record_words: int = 40):
+                 record_words: int = 40, shape_rules: frozenset[str] = frozenset(),
+                 shape_steps: tuple[str, ...] = SHAPE_STEPS):
+        """`shape_rules`: the ids of the rules whose removals a grid may override (those marked
+        `by_shape` in the rule files); a rule that names what a paragraph is (a share button, a
+        menu label) still stands."""
         self.min_records, self.max_gap, self.price_words, self.share = min_records, max_gap, price_words, share
-        self.record_words = record_words
+        self.record_words, self.shape_rules, self.shape_steps = record_words, frozenset(shape_rules), shape_steps
 
     def apply(self, doc: Document) -> None:
         paragraphs = doc.paragraphs
@@ -59,7 +62,7 @@ class RecordGrid(Step):
             return
         detail = f"¶{start}-{end}: {records} records, {inside} words against {outside} kept outside"
         for p in paragraphs[start:end + 1]:
-            if p.removed is not None and LETTERS_OR_DIGITS.search(p.text) and overridable(p.removed):
+            if p.removed is not None and LETTERS_OR_DIGITS.search(p.text) and self.overridable(p.removed):
                 self.keep(doc, p, "in the page's grid of records (name, price, ...)", "record-grid", detail)
 
     def grid(self, doc: Document, n: list[int]) -> tuple[int, int, int] | None:
@@ -83,9 +86,8 @@ class RecordGrid(Step):
                 best, most = (start, end, len(run)), size
         return best
 
-
-def overridable(removal: Removal) -> bool:
-    return removal.step in OVERRIDES or dict(removal.evidence).get("family") in OVERRIDDEN_FAMILIES
+    def overridable(self, removal: Removal) -> bool:
+        return removal.step in self.shape_steps or (removal.step == "rules" and removal.rule in self.shape_rules)
 
 
 def _runs(anchors: list[int], max_gap: int) -> list[list[int]]:
