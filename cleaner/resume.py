@@ -6,6 +6,10 @@ disk is a completed-documents marker. Pass 2 is cheap and order-dependent (the c
 must see every document, in input order), so a resumed run replays it from the first chunk
 and rewrites every output atomically: the result is byte-identical to an uninterrupted run.
 
+Chunks and sketches are pickled and then compressed (zstd): pickled, a cleaned chunk is 4-5
+times the input it came from, which on a large corpus made the state folder the largest thing
+on the disk during a run.
+
 The folder is hidden in the output folder (`.cleaner-state/`, or `.NAME.cleaner-state/` beside
 a JSON lines or Parquet output) and removed once the run has completed.
 """
@@ -21,12 +25,23 @@ from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
+import zstandard
+
 from .formats import Source
 from .rules import rule_files
 
+# zstd level 1: a cleaned chunk is 4-5x the input it came from, pickled, and a fifth of that
+# compressed, for under 1% of a run's CPU (zlib level 1: a quarter, for 3-4%)
+STATE_LEVEL = 1
+
 
 def spooled(items: list) -> bytes:
-    return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+    """`items` as a state file holds them: pickled, then compressed (zstd)."""
+    return zstandard.ZstdCompressor(level=STATE_LEVEL).compress(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def unspooled(data: bytes) -> list:
+    return pickle.loads(zstandard.ZstdDecompressor().decompress(data))
 
 
 class ResumeError(ValueError):
@@ -74,10 +89,10 @@ class RunState:
         self.reused = 0
 
     def _chunk(self, index: int) -> Path:
-        return self.folder / f"chunk-{index:07d}.pickle"
+        return self.folder / f"chunk-{index:07d}.pickle.zst"
 
     def _sketches(self, index: int) -> Path:
-        return self.folder / f"sketches-{index:07d}.pickle"
+        return self.folder / f"sketches-{index:07d}.pickle.zst"
 
     def has(self, index: int) -> bool:
         return self._chunk(index).exists()
@@ -87,14 +102,14 @@ class RunState:
         self._write(self._chunk(index), data)
 
     def load(self, index: int) -> list:
-        return pickle.loads(self._chunk(index).read_bytes())
+        return unspooled(self._chunk(index).read_bytes())
 
     def save_sketches(self, index: int, sketches: list) -> None:
         """The chunk's sketches as observed (see sketch.py), for pass 2; made again on resuming."""
         self._write(self._sketches(index), spooled(sketches))
 
     def load_sketches(self, index: int) -> list:
-        return pickle.loads(self._sketches(index).read_bytes())
+        return unspooled(self._sketches(index).read_bytes())
 
     def _write(self, path: Path, data: bytes) -> None:
         tmp = self.tmp / path.name
