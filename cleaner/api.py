@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -36,13 +37,23 @@ class Result:
 
 class Cleaner:
     """Runs the chain. Corpus steps (cross-document duplicates, repeated lines) keep their
-    state across calls, so `stream` and repeated `clean` calls see the corpus so far."""
+    state across calls, so `stream` and repeated `clean` calls see the corpus so far.
+
+    One Cleaner may be called from several threads: the corpus steps take one document at a time
+    (which copy of a duplicate is first is then the threads' order)."""
 
     def __init__(self, options: Options | None = None, steps: list[Step] | None = None, **kwargs):
         if options is not None and kwargs:
             options = options.with_(**kwargs)
         self.options = options or Options.from_kwargs(**kwargs)
         self.steps = steps if steps is not None else build_steps(self.options)
+        self._corpus = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_corpus"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _corpus=threading.Lock())
 
     def document(self, text: str | bytes, id: str = "<text>", format: str = "text", url: str = "",
                  site: str = "", meta: dict | None = None) -> Document:
@@ -71,10 +82,11 @@ class Cleaner:
             doc = self.document(doc, id, format, url)
         local, tail = split(self.steps)
         run_steps(local, doc)
-        for step in tail:
-            if isinstance(step, CorpusStep) and doc.removed is None:
-                step.observe(doc)
-        run_steps(tail, doc)
+        with self._corpus:  # the corpus steps' tables are not to be changed by two threads at once
+            for step in tail:
+                if isinstance(step, CorpusStep) and doc.removed is None:
+                    step.observe(doc)
+            run_steps(tail, doc)
         finish(doc)
         return result_of(doc)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import sys
+import threading
+
 import pytest
 from prose import EN, ES, lines
 
@@ -144,3 +148,31 @@ def test_stream_names_a_record_without_its_text_field():
 def test_stream_refuses_one_string_rather_than_cleaning_each_character():
     with pytest.raises(TypeError, match=r"stream\(\) takes an iterable of documents, not one str"):
         list(Cleaner().stream(EN[0]))
+
+
+def test_one_cleaner_may_be_called_from_several_threads():
+    # the dedup index grows a bytearray while numpy reads it: without a lock, several threads
+    # raised BufferError ('Existing exports of data: object cannot be re-sized')
+    rng = random.Random(1)
+    words = " ".join(EN).split()
+    docs = ["\n\n".join(" ".join(rng.choice(words) for _ in range(40)) + "." for _ in range(12)) for _ in range(200)]
+    cleaner, errors, kept = Cleaner(), [], []
+
+    def work():
+        try:
+            kept.extend(cleaner.clean(doc).text for doc in docs)
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever a thread raised
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, as they do on a loaded machine
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert len(kept) == 3 * len(docs)
