@@ -236,3 +236,15 @@ def test_a_parquet_binary_text_column_is_decoded(tmp_path):
     summary = clean_corpus(tmp_path / "in.parquet", tmp_path / "out.jsonl", FAST, workers=1)
     assert (summary.failed, summary.written) == (0, 2)
 
+
+def test_json_output_is_strict_json_even_for_a_nan_in_the_input(tmp_path):
+    # Python's json reads NaN and Infinity; most JSON readers refuse them in the output
+    (tmp_path / "in.jsonl").write_text(
+        f'{{"id": "a", "text": {json.dumps(article(0))}, "score": NaN, "range": [-Infinity, 1.5]}}\n', encoding="utf-8")
+    pq.write_table(pa.table({"id": ["a"], "text": [article(0)], "score": [float("nan")]}), tmp_path / "in.parquet")
+    for name in ("in.jsonl", "in.parquet"):
+        clean_corpus(tmp_path / name, tmp_path / f"{name}.out.jsonl", FAST, workers=1)
+        line = (tmp_path / f"{name}.out.jsonl").read_text(encoding="utf-8")
+        record = json.loads(line, parse_constant=lambda c, name=name: pytest.fail(f"{c} in the output of {name}"))
+        assert record["score"] is None
+    assert json.loads((tmp_path / "in.jsonl.out.jsonl").read_text(encoding="utf-8"))["range"] == [None, 1.5]
