@@ -58,6 +58,8 @@ def decode(data: bytes, html: bool = False, declared: str = "") -> Decoded:
             names.append(found.group(1).decode("ascii", "replace"))
     for name in names:
         try:
+            if codecs.lookup(name).name == "utf-8":  # strict UTF-8 failed above: the label lies
+                continue
             return _lenient(data, name)
         except LookupError:  # unknown, or not a text encoding (rot13, base64...)
             continue

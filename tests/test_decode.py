@@ -117,3 +117,11 @@ def test_english_with_a_few_accented_words_in_a_legacy_8bit_encoding_keeps_them(
     # a long English text is read by the language step in sampled windows, which may miss its
     # one French word; and DOS code pages (cp775: 'cafķ', 'na’ve') decode it as cleanly
     assert decode(text.encode(encoding)).text == text
+
+
+def test_a_page_declaring_utf8_that_is_not_is_detected_rather_than_replaced():
+    # the page's strict UTF-8 decoding has failed already: the label can only be wrong, and
+    # honouring it turned every accented letter into U+FFFD
+    page = f"<html><head><meta charset='utf-8'></head><body><p>Café crème. {ENGLISH}</p></body></html>"
+    decoded = decode(page.encode("cp1252"), html=True)
+    assert (decoded.text, decoded.replaced) == (page, 0)
