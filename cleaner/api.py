@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .audit import kept_records, removal_records
 from .chain import build_steps, finish, run_steps, split
+from .decode import decode
 from .document import Document
 from .options import Options
 from .reading import from_text
@@ -34,39 +37,75 @@ class Result:
 
 class Cleaner:
     """Runs the chain. Corpus steps (cross-document duplicates, repeated lines) keep their
-    state across calls, so `stream` and repeated `clean` calls see the corpus so far."""
+    state across calls, so `stream` and repeated `clean` calls see the corpus so far.
+
+    One Cleaner may be called from several threads: the corpus steps take one document at a time
+    (which copy of a duplicate is first is then the threads' order)."""
 
     def __init__(self, options: Options | None = None, steps: list[Step] | None = None, **kwargs):
         if options is not None and kwargs:
             options = options.with_(**kwargs)
         self.options = options or Options.from_kwargs(**kwargs)
         self.steps = steps if steps is not None else build_steps(self.options)
+        self._corpus = threading.Lock()
 
-    def document(self, text: str, id: str = "<text>", format: str = "text", url: str = "",
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_corpus"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _corpus=threading.Lock())
+
+    def document(self, text: str | bytes, id: str = "<text>", format: str = "text", url: str = "",
                  site: str = "", meta: dict | None = None) -> Document:
-        """Read a text (or, with format="html", a page) into an unmarked document."""
+        """Read a text (or, with format="html", a page) into an unmarked document.
+
+        Bytes are decoded as the command line decodes a file (BOM, UTF-8, the page's declared
+        charset, detection); half a UTF-16 pair ('\\ud800'), which no output can encode, becomes
+        U+FFFD. Either is counted in the audit as undecodable."""
+        if format not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))}, not {format!r}")
+        meta = dict(meta or {})
+        if isinstance(text, bytes | bytearray | memoryview):
+            decoded = decode(bytes(text), html=format == "html")
+            text, replaced = decoded.text, decoded.replaced
+        elif isinstance(text, str):
+            text, replaced = _SURROGATE.subn("\ufffd", text)
+        else:
+            raise TypeError(f"a document is a str or bytes, not {type(text).__name__}")
+        if replaced:
+            meta["undecodable_chars"] = replaced
         return from_text(text, id, format, site=site, source=url, meta=meta,
                          extraction=self.options.extraction())
 
-    def clean(self, doc: str | Document, id: str = "<text>", format: str = "text", url: str = "") -> Result:
+    def clean(self, doc: str | bytes | Document, id: str = "<text>", format: str = "text", url: str = "") -> Result:
         if not isinstance(doc, Document):
             doc = self.document(doc, id, format, url)
         local, tail = split(self.steps)
         run_steps(local, doc)
-        for step in tail:
-            if isinstance(step, CorpusStep) and doc.removed is None:
-                step.observe(doc)
-        run_steps(tail, doc)
+        with self._corpus:  # the corpus steps' tables are not to be changed by two threads at once
+            for step in tail:
+                if isinstance(step, CorpusStep) and doc.removed is None:
+                    step.observe(doc)
+            run_steps(tail, doc)
         finish(doc)
         return result_of(doc)
 
-    def stream(self, docs: Iterable[str | dict | Document]) -> Iterator[Result]:
-        """Clean documents one after another: strings, dicts with a 'text' field, or Documents."""
+    def stream(self, docs: Iterable[str | bytes | dict | Document]) -> Iterator[Result]:
+        """Clean documents one after another: strings, bytes, Documents, or dicts with the text in
+        `text_field` ('text'), the id in `id_field` ('id'), and optionally 'format' and 'url'."""
+        if isinstance(docs, str | bytes | dict | Document):  # one document: its characters are not documents
+            raise TypeError(f"stream() takes an iterable of documents, not one {type(docs).__name__}: "
+                            "use clean() for one")
+        text_field, id_field = self.options.text_field, self.options.id_field
         for n, item in enumerate(docs):
             if isinstance(item, dict):
-                meta = {k: v for k, v in item.items() if k != "text"}
-                doc = self.document(item["text"], str(item.get("id", n)), item.get("format", "text"),
-                                    str(item.get("url", "")), meta=meta)
+                if not isinstance(item.get(text_field), str | bytes):
+                    raise ValueError(f"document {n} of the stream: expected a string {text_field!r} field, "
+                                     f"got {type(item.get(text_field)).__name__}")
+                meta = {k: v for k, v in item.items() if k != text_field}
+                doc_id = item.get(id_field)
+                doc = self.document(item[text_field], str(n if doc_id is None else doc_id),
+                                    item.get("format", "text"), str(item.get("url", "")), meta=meta)
                 yield self.clean(doc)
             else:
                 yield self.clean(item, id=str(n))
@@ -80,10 +119,14 @@ class Cleaner:
 
 
 
+FORMATS = ("text", "html")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def result_of(doc: Document) -> Result:
     return Result(doc.id, doc.clean_text(), doc.lang, doc.lang_confidence, removal_records(doc), doc, kept_records(doc))
 
 
-def clean_text(text: str, **options) -> str:
-    """Clean one plain-text document with the default chain (options as in `Options`)."""
-    return Cleaner(**options).clean(text).text
+def clean_text(text: str | bytes, format: str = "text", **options) -> str:
+    """Clean one document, plain text or (format="html") a page, with the default chain (options as in `Options`)."""
+    return Cleaner(**options).clean(text, format=format).text

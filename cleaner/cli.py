@@ -20,7 +20,7 @@ from .document import EmptyInput, Failure
 from .explain import render
 from .formats import MissingExtra
 from .formats.base import KINDS
-from .language import check_languages
+from .language import check_languages, language_codes
 from .options import Options
 from .reading import InputError, Source, read
 from .resume import ResumeError
@@ -56,7 +56,7 @@ def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_
 
     Keyword-only, each named as the commands' parameter is: twenty flags, most of them bool,
     passed by position could be misordered without a sound."""
-    langs = tuple(x.strip() for x in lang.split(",") if x.strip())
+    langs = language_codes(lang.split(","))
     try:
         check_languages(langs)
     except ValueError as exc:

@@ -58,6 +58,8 @@ def decode(data: bytes, html: bool = False, declared: str = "") -> Decoded:
             names.append(found.group(1).decode("ascii", "replace"))
     for name in names:
         try:
+            if codecs.lookup(name).name == "utf-8":  # strict UTF-8 failed above: the label lies
+                continue
             return _lenient(data, name)
         except LookupError:  # unknown, or not a text encoding (rot13, base64...)
             continue
@@ -75,15 +77,67 @@ def _most_plausible(matches, best) -> str:
     text (Spanish cp1252 bytes give 'años' in cp1252 and 'ańos' in cp1250, both without chaos);
     langdetect's profiles can: an 'ń' costs Spanish what an 'ñ' does not.
     """
-    tied = [m for m in matches if m.encoding and m.chaos <= best.chaos + TIE][:MAX_TIED]
+    tied = [m for m in matches if m.encoding and m.chaos <= best.chaos + TIE]
+    tied = ([m for m in tied if _on_the_web(m.encoding)] or tied)[:MAX_TIED]
     if len(tied) < 2:
         return best.encoding
-    scores = [profiles().score(str(m)) for m in tied]
+    scores = [profiles().score(_where_they_differ(str(m))) for m in tied]
     most = max(known for _, known in scores)
     # an n-gram no profile knows (an odd character) costs what an n-gram no language uses costs
-    scored = [(float(totals.max()) + (most - known) * UNSEEN, -rank, m.encoding)
+    scored = [(float(totals.max()) + (most - known) * UNSEEN + _prior(m.encoding), -rank, m.encoding)
               for rank, (m, (totals, known)) in enumerate(zip(tied, scores, strict=True))]
     return max(scored)[2]
+
+
+# The encodings a web page can be in: the WHATWG Encoding Standard's legacy ones (browsers know no
+# other), with the code pages browsers actually use for the Japanese, Chinese and Korean labels.
+# charset-normalizer also proposes DOS and vendor code pages (hp_roman8, cp775, cp1125, mac_iceland,
+# johab) that decode the same bytes as cleanly and no page on the web is written in.
+_WEB = frozenset({
+    "big5", "big5hkscs", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "cp1258", "cp866", "cp874", "cp932", "cp949", "cp950", "euc_jis_2004", "euc_jisx0213", "euc_jp",
+    "euc_kr", "gb18030", "gb2312", "gbk", "iso2022_jp", "iso8859-10", "iso8859-13", "iso8859-14",
+    "iso8859-15", "iso8859-16", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6",
+    "iso8859-7", "iso8859-8", "koi8-r", "koi8-u", "mac-cyrillic", "mac-roman", "shift_jis",
+    "shift_jis_2004", "shift_jisx0213", "utf-16-be", "utf-16-le", "utf-8",
+})
+
+
+def _prior(encoding: str) -> float:
+    """windows-1252, the web's commonest legacy encoding, is worth one n-gram no profile knows.
+
+    A page in English with a word or two in French ('café', 'crème brûlée') gives too few n-grams
+    to tell cp1252 from cp1257 or ISO-8859-10 by language alone.
+    """
+    return -UNSEEN if codecs.lookup(encoding).name == "cp1252" else 0.0
+
+
+def _on_the_web(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name in _WEB
+    except LookupError:
+        return False
+
+
+_NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
+DIFFERING = 480  # characters of them scored: under language.py's sample size, so all of them are read
+
+
+def _where_they_differ(text: str) -> str:
+    """The words with a character outside ASCII: the only ones code pages decode differently.
+
+    Scoring the whole text would let its sampled windows (language.py reads a long text as four
+    windows of 128 characters) miss the one accented word of an English page, and its ASCII would
+    drown that word's n-grams: 'café' would come out as 'cafķ' (cp775) as easily as not.
+    """
+    words = _NON_ASCII_WORD.findall(text)
+    out, size = [], 0
+    for word in words:
+        if size + len(word) + 1 > DIFFERING:
+            break
+        out.append(word)
+        size += len(word) + 1
+    return " ".join(out)
 
 
 def _lenient(data: bytes, encoding: str) -> Decoded:

@@ -78,6 +78,11 @@ def known_languages() -> tuple[str, ...]:
     return (*sorted(n for n in os.listdir(PROFILES_DIRECTORY) if not n.startswith(".")), UNDETERMINED)
 
 
+def language_codes(codes) -> tuple[str, ...]:
+    """Codes as people write them (' EN', 'zh_CN', 'zh-TW') as langdetect's ('en', 'zh-cn', 'zh-tw')."""
+    return tuple(c.strip().lower().replace("_", "-") for c in codes if c.strip())
+
+
 def check_languages(codes: tuple[str, ...]) -> None:
     """Refuse codes no document is ever given: a typo ("eng") would remove every document."""
     known = known_languages()

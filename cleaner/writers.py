@@ -12,6 +12,7 @@ in the run's state folder).
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections import Counter
 from pathlib import Path
@@ -57,7 +58,26 @@ def record_of(doc: Document, options: Options) -> dict:
 
 
 def dumps(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False, default=str) + "\n"
+    return json_text(record) + "\n"
+
+
+def json_text(value: object) -> str:
+    """JSON, strictly: a NaN or infinity (which Python's json reads in an input record, and Parquet
+    floats hold) is written null, not as the `NaN` most JSON readers refuse."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), ensure_ascii=False, default=str, allow_nan=False)
+
+
+def _finite(value: object) -> object:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 class FolderWriter:
@@ -158,7 +178,7 @@ class ParquetWriter:
             "lang": doc.lang, "lang_confidence": doc.lang_confidence, "paragraphs_kept": counts["paragraphs_kept"],
             "paragraphs_removed": counts["paragraphs_removed"], "chars_removed": counts["chars_removed"],
             "removed_by_step": json.dumps(counts["removed_by_step"]),
-            "fields": json.dumps(fields, ensure_ascii=False, default=str),
+            "fields": json_text(fields),
         }
 
     def write(self, row: dict) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import sys
+import threading
+
 import pytest
 from prose import EN, ES, lines
 
@@ -97,3 +101,78 @@ def test_the_chain_is_a_plain_list_built_from_options():
 def test_html_text_can_be_cleaned_through_the_library():
     page = f"<html><body><nav><a href='/'>Home</a></nav><article><p>{EN[0]}</p><p>{EN[1]}</p></article></body></html>"
     assert Cleaner().clean(page, format="html").text == f"{EN[0]}\n\n{EN[1]}"
+
+
+def test_clean_text_cleans_a_page_too():
+    page = f"<html><body><nav><a href='/'>Home</a></nav><article><p>{EN[0]}</p><p>{EN[1]}</p></article></body></html>"
+    assert clean_text(page, format="html") == f"{EN[0]}\n\n{EN[1]}"
+
+
+def test_bytes_are_decoded_as_a_file_is():
+    text = lines(EN[0], EN[1])
+    assert clean_text(text.encode("utf-16")) == clean_text(text)
+    page = (f"<html><head><meta charset='windows-1252'></head><body><article><p>{EN[0]} Café crème.</p>"
+            f"<p>{EN[1]}</p></article></body></html>")
+    assert Cleaner().clean(page.encode("cp1252"), format="html").text == f"{EN[0]} Café crème.\n\n{EN[1]}"
+    assert [r.text for r in Cleaner().stream([text.encode(), {"text": text.encode()}])][0] == f"{EN[0]}\n\n{EN[1]}"
+
+
+@pytest.mark.parametrize("value", [None, 5, ["a list"]])
+def test_a_document_that_is_not_text_is_refused_naming_its_type(value):
+    with pytest.raises(TypeError, match=f"a document is a str or bytes, not {type(value).__name__}"):
+        clean_text(value)
+
+
+def test_an_unknown_format_is_refused_not_read_as_text():
+    with pytest.raises(ValueError, match="format must be one of 'text', 'html', not 'htm'"):
+        Cleaner().clean("<p>a page</p>", format="htm")
+
+
+def test_half_a_utf16_pair_becomes_a_replacement_character_and_is_counted():
+    result = Cleaner().clean(lines(EN[0] + " \ud800", EN[1]))
+    assert result.text == f"{EN[0]} \ufffd\n\n{EN[1]}"
+    assert result.document.meta["undecodable_chars"] == 1
+
+
+def test_stream_reads_the_text_and_id_fields_it_is_told():
+    cleaner = Cleaner(text_field="content", id_field="url_hash")
+    [result] = cleaner.stream([{"content": lines(EN[0], EN[1]), "url_hash": "h1"}])
+    assert (result.id, result.text) == ("h1", f"{EN[0]}\n\n{EN[1]}")
+
+
+def test_stream_names_a_record_without_its_text_field():
+    with pytest.raises(ValueError, match="document 1 of the stream: expected a string 'text' field, got NoneType"):
+        list(Cleaner().stream([{"text": EN[0]}, {"body": EN[1]}]))
+
+
+def test_stream_refuses_one_string_rather_than_cleaning_each_character():
+    with pytest.raises(TypeError, match=r"stream\(\) takes an iterable of documents, not one str"):
+        list(Cleaner().stream(EN[0]))
+
+
+def test_one_cleaner_may_be_called_from_several_threads():
+    # the dedup index grows a bytearray while numpy reads it: without a lock, several threads
+    # raised BufferError ('Existing exports of data: object cannot be re-sized')
+    rng = random.Random(1)
+    words = " ".join(EN).split()
+    docs = ["\n\n".join(" ".join(rng.choice(words) for _ in range(40)) + "." for _ in range(12)) for _ in range(200)]
+    cleaner, errors, kept = Cleaner(), [], []
+
+    def work():
+        try:
+            kept.extend(cleaner.clean(doc).text for doc in docs)
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever a thread raised
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, as they do on a loaded machine
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert len(kept) == 3 * len(docs)

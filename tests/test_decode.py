@@ -16,6 +16,9 @@ FRENCH = ("Le vieux bac traverse la rivière depuis plus de cent ans, et la plup
 SPANISH = ("El viejo transbordador cruza el río desde hace más de cien años, y casi todos los vecinos recuerdan "
            "la primera vez que subieron a bordo con sus padres en una mañana fría de invierno. El pasado otoño, "
            "el ayuntamiento decidió reducir el servicio a dos viajes al día.")
+ENGLISH = ("The ferry has crossed the river for more than a hundred years, and most people in the village "
+           "still remember the first time they went aboard with their parents on a cold morning in February. "
+           "Last summer the council decided to cut the service to two crossings a day.")
 
 
 def test_utf8_with_bom_is_decoded_without_the_bom():
@@ -102,3 +105,23 @@ def test_a_page_labelled_latin1_is_read_as_windows_1252_as_browsers_read_it():
     page = '<html><head><meta charset="iso-8859-1"></head><body><p>Le café était fermé… alors</p></body></html>'
     decoded = decode(page.encode("cp1252"), html=True)
     assert "fermé… alors" in decoded.text and "\x85" not in decoded.text
+
+
+@pytest.mark.parametrize("text", [
+    "Café crème brûlée. " + ENGLISH,
+    ENGLISH + " We met at the café for a crème brûlée and a naïve résumé review. " + ENGLISH,
+    "They hit a piñata in São Paulo, then drove to Zürich for the entrée. " + ENGLISH,
+])
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_english_with_a_few_accented_words_in_a_legacy_8bit_encoding_keeps_them(text, encoding):
+    # a long English text is read by the language step in sampled windows, which may miss its
+    # one French word; and DOS code pages (cp775: 'cafķ', 'na’ve') decode it as cleanly
+    assert decode(text.encode(encoding)).text == text
+
+
+def test_a_page_declaring_utf8_that_is_not_is_detected_rather_than_replaced():
+    # the page's strict UTF-8 decoding has failed already: the label can only be wrong, and
+    # honouring it turned every accented letter into U+FFFD
+    page = f"<html><head><meta charset='utf-8'></head><body><p>Café crème. {ENGLISH}</p></body></html>"
+    decoded = decode(page.encode("cp1252"), html=True)
+    assert (decoded.text, decoded.replaced) == (page, 0)

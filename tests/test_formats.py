@@ -214,3 +214,37 @@ def test_discover_knows_every_format_by_its_suffix(tmp_path):
 def test_an_overlong_line_is_skipped_without_being_held():
     got = list(lines(iter([b"short\n", b"x" * 50, b"x" * 50, b"\nafter\n"]), max_line=60))
     assert got == [(1, b"short"), (2, None), (3, b"after")]
+
+
+def test_a_record_that_is_no_document_says_why_and_names_text_field(tmp_path):
+    lines_in = [{"id": "a", "content": article(0)}, [1, 2], {"text": None}, {"text": 5}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines_in), encoding="utf-8")
+    summary = clean_corpus(tmp_path / "in.jsonl", tmp_path / "out.jsonl", FAST, workers=1)
+    assert summary.failed == 4
+    errors = [m["error"] for m in manifest(tmp_path / "out.jsonl.manifest.jsonl")]
+    assert errors == [
+        "no 'text' field (the record has 'id', 'content'; --text-field names the field that holds the text)",
+        "expected an object with a string 'text' field, not an array",
+        "the 'text' field is null, not a string",
+        "the 'text' field is a number, not a string",
+    ]
+
+
+def test_a_parquet_binary_text_column_is_decoded(tmp_path):
+    texts = [article(0).encode("utf-8"), article(1).encode("cp1252")]
+    pq.write_table(pa.table({"id": ["a", "b"], "text": pa.array(texts, pa.binary())}), tmp_path / "in.parquet")
+    summary = clean_corpus(tmp_path / "in.parquet", tmp_path / "out.jsonl", FAST, workers=1)
+    assert (summary.failed, summary.written) == (0, 2)
+
+
+def test_json_output_is_strict_json_even_for_a_nan_in_the_input(tmp_path):
+    # Python's json reads NaN and Infinity; most JSON readers refuse them in the output
+    (tmp_path / "in.jsonl").write_text(
+        f'{{"id": "a", "text": {json.dumps(article(0))}, "score": NaN, "range": [-Infinity, 1.5]}}\n', encoding="utf-8")
+    pq.write_table(pa.table({"id": ["a"], "text": [article(0)], "score": [float("nan")]}), tmp_path / "in.parquet")
+    for name in ("in.jsonl", "in.parquet"):
+        clean_corpus(tmp_path / name, tmp_path / f"{name}.out.jsonl", FAST, workers=1)
+        line = (tmp_path / f"{name}.out.jsonl").read_text(encoding="utf-8")
+        record = json.loads(line, parse_constant=lambda c, name=name: pytest.fail(f"{c} in the output of {name}"))
+        assert record["score"] is None
+    assert json.loads((tmp_path / "in.jsonl.out.jsonl").read_text(encoding="utf-8"))["range"] == [None, 1.5]

@@ -35,6 +35,15 @@ def test_several_languages_can_be_kept(corpus, clean_run):
     assert sorted(p.name for p in out.glob("*.txt")) == ["english.txt", "spanish.txt"]
 
 
+def test_language_codes_are_read_as_people_write_them(corpus, clean_run):
+    # BCP 47 spells them 'EN', 'zh-CN', 'pt_BR' in many tools; refusing 'EN' says 'unknown language'
+    src = corpus({"english.txt": lines(EN[0]), "spanish.txt": lines(ES[0]), "german.txt": lines(DE[0])})
+    out, result = clean_run(src, "--lang", "EN, Es,zh_CN")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.txt")) == ["english.txt", "spanish.txt"]
+    assert Cleaner(langs=("ES",)).clean(lines(EN[0], EN[1])).text == ""
+
+
 def test_a_language_field_in_a_json_record_is_trusted(corpus, clean_run, jsonl):
     records = [{"text": lines(ES[0], ES[1]), "lang": "en"}, {"text": lines(ES[0], ES[1])}]
     src = corpus({"records.jsonl": "".join(json.dumps(r) + "\n" for r in records)})

@@ -91,10 +91,36 @@ def _without_lone_surrogates(value: object) -> tuple[object, int]:
     return value, 0
 
 
+def _no_text(record: object, field: str) -> str:
+    """What keeps a record from being a document ('' when nothing does), said so that its user can
+    tell a record of another shape from a run with the wrong --text-field."""
+    if not isinstance(record, dict):
+        return f"expected an object with a string {field!r} field, not {_kind(record)}"
+    if field not in record:
+        fields = ", ".join(map(repr, list(record)[:8])) + (", ..." if len(record) > 8 else "")
+        return (f"no {field!r} field (the record has {fields or 'none'}; "
+                "--text-field names the field that holds the text)")
+    if not isinstance(record[field], str | bytes):
+        return f"the {field!r} field is {_kind(record[field])}, not a string"
+    return ""
+
+
+def _kind(value: object) -> str:
+    return {type(None): "null", bool: "a boolean", int: "a number", float: "a number", list: "an array",
+            dict: "an object", str: "a string"}.get(type(value), type(value).__name__)
+
+
 def dict_to_raw(record: object, doc_id: str, output: str, site: str, options: Options, replaced: int = 0) -> Raw | Failure:
     field = options.text_field
-    if not isinstance(record, dict) or not isinstance(record.get(field), str):
-        return Failure(doc_id, f"expected an object with a string {field!r} field", output)
+    problem = _no_text(record, field)
+    if problem:
+        return Failure(doc_id, problem, output)
+    text = record[field]
+    if isinstance(text, bytes):  # a Parquet binary column: bytes decoded as a file's are
+        from ..decode import decode  # not at the top: decode -> language -> atomic -> formats
+
+        decoded = decode(text)
+        text, replaced = decoded.text, replaced + decoded.replaced
     meta = {k: v for k, v in record.items() if k != field}
     if replaced:
         meta["undecodable_chars"] = replaced
@@ -102,5 +128,5 @@ def dict_to_raw(record: object, doc_id: str, output: str, site: str, options: Op
     if isinstance(own_id, str | int) and not isinstance(own_id, bool) and str(own_id):
         doc_id = str(own_id)
     kind = "html" if record.get("format") == "html" else "text"
-    return Raw(doc_id, output, kind, text=record[field], source=str(record.get("url") or ""), site=site, meta=meta,
+    return Raw(doc_id, output, kind, text=text, source=str(record.get("url") or ""), site=site, meta=meta,
                origin=origin)

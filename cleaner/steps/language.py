@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..document import Document
-from ..language import ENGINES, UNDETERMINED, check_languages, detect
+from ..language import ENGINES, UNDETERMINED, check_languages, detect, language_codes
 from .base import Step
 
 
@@ -53,7 +53,8 @@ class KeepLanguages(Step):
     name = "language"
 
     def __init__(self, langs: tuple[str, ...]):
-        check_languages(tuple(langs))
+        langs = language_codes(langs)
+        check_languages(langs)
         self.langs = frozenset(langs)
 
     def apply(self, doc: Document) -> None:
@@ -79,7 +80,7 @@ class ForeignParagraphs(Step):
 
     def __init__(self, langs: tuple[str, ...], min_letters: int = 150, min_confidence: float = 0.99,
                  engine: str = "profiles"):
-        self.langs = frozenset(langs)
+        self.langs = frozenset(language_codes(langs))
         self.min_letters, self.min_confidence, self.engine = min_letters, min_confidence, engine
 
     def apply(self, doc: Document) -> None:
