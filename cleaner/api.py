@@ -75,7 +75,7 @@ class Cleaner:
         if replaced:
             meta["undecodable_chars"] = replaced
         return from_text(text, id, format, site=site, source=url, meta=meta,
-                         extraction=self.options.extraction())
+                         extraction=self.options.extraction(), repair=self.options.repair_mojibake)
 
     def clean(self, doc: str | bytes | Document, id: str = "<text>", format: str = "text", url: str = "") -> Result:
         if not isinstance(doc, Document):

@@ -88,14 +88,22 @@ def kept_records(doc: Document) -> list[dict]:
              "text": p.text} for i, p in enumerate(doc.paragraphs) if p.removed is None and p.kept_by is not None]
 
 
+# what a document's manifest entry notes besides its fate (see note_records)
+NOTES = ("undecodable_chars", "mojibake_repaired", "rule_timeouts", "html_too_deep")
+
+
 def note_records(doc: Document) -> list[dict]:
-    """What happened to a document besides removals: bytes replaced on decoding, rules timed out,
-    HTML too deep to parse whole."""
+    """What happened to a document besides removals: bytes replaced on decoding, mojibake
+    repaired, rules timed out, HTML too deep to parse whole."""
     out = []
     if doc.meta.get("undecodable_chars"):
         out.append({"doc": doc.id, "paragraph": None, "step": "decode", "rule": "undecodable-bytes",
                     "reason": "undecodable bytes replaced by U+FFFD", "count": doc.meta["undecodable_chars"],
                     "encoding": doc.meta.get("encoding", "utf-8")})
+    if doc.meta.get("mojibake_repaired"):
+        out.append({"doc": doc.id, "paragraph": None, "step": "decode", "rule": "mojibake",
+                    "reason": "UTF-8 read as windows-1252 before cleaner ('donât'), put right",
+                    "count": doc.meta["mojibake_repaired"]})
     if doc.meta.get("html_too_deep"):
         out.append({"doc": doc.id, "paragraph": None, "step": "extract", "rule": "html-too-deep",
                     "reason": "the page nests deeper than libxml2 parses (2,048 elements): text below that was lost"})
@@ -116,7 +124,7 @@ def manifest_entry(item: Document | Failure | EmptyInput, output: str = "") -> d
     where = {"input": item.origin} if item.origin and item.origin != item.id else {}
     if isinstance(item, Failure):
         return {"doc": item.id, **where, "status": "failed", "error": item.error}
-    notes = {k: item.meta[k] for k in ("undecodable_chars", "rule_timeouts", "html_too_deep") if item.meta.get(k)}
+    notes = {k: item.meta[k] for k in NOTES if item.meta.get(k)}
     if item.removed is not None:
         return {"doc": item.id, **where, "status": "removed", "reason": item.removed.reason,
                 "step": item.removed.step, "lang": item.lang, **notes}

@@ -51,7 +51,7 @@ def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_
              classifier_threshold: float | None, min_good_share: float, html_fallback_share: float,
              keep_chrome: bool, no_page_threshold: bool, content_with_classifier: bool, second_opinions: bool,
              no_forum_threads: bool, no_lexical: bool, no_main_region: bool, no_record_grid: bool,
-             **more) -> Options:
+             no_repair_mojibake: bool, **more) -> Options:
     """Options from the chain's flags, which `clean` and `explain` share (`more`: fields of clean's own).
 
     Keyword-only, each named as the commands' parameter is: twenty flags, most of them bool,
@@ -68,7 +68,8 @@ def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_
         min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome,
         classifier_page_threshold=not no_page_threshold, content_with_classifier=content_with_classifier,
         html_fast=not second_opinions, html_forum_threads=not no_forum_threads, classifier_lexical=not no_lexical,
-        classifier_main_region=not no_main_region, record_grid=not no_record_grid, **more,
+        classifier_main_region=not no_main_region, record_grid=not no_record_grid,
+        repair_mojibake=not no_repair_mojibake, **more,
     )
 
 
@@ -96,6 +97,8 @@ NO_MAIN_REGION = typer.Option(False, "--no-main-region", help="Classifier: judge
                               "alone, also outside the page's main region (the stretch where keeping pays the most).")
 NO_RECORD_GRID = typer.Option(False, "--no-record-grid", help="Do not keep a page's grid of priced records (a shop's "
                               "product names and prices) that the line-by-line steps removed.")
+NO_REPAIR_MOJIBAKE = typer.Option(False, "--no-repair-mojibake", help="Leave mojibake as it is (UTF-8 that a site "
+                                  "served as windows-1252: 'donât' for 'don’t'); by default it is put right.")
 MIN_GOOD_SHARE = typer.Option(0.1, "--min-good-share", min=0.0, max=1.0,
                               help="Content step: good paragraphs holding less than this share of a page do not anchor a main region.")
 FALLBACK_SHARE = typer.Option(Options.html_fallback_share, "--html-fallback-share", min=0.0, max=1.0,
@@ -133,6 +136,7 @@ def clean(
     no_lexical: bool = NO_LEXICAL,
     no_main_region: bool = NO_MAIN_REGION,
     no_record_grid: bool = NO_RECORD_GRID,
+    no_repair_mojibake: bool = NO_REPAIR_MOJIBAKE,
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
@@ -180,7 +184,7 @@ def clean(
                        no_page_threshold=no_page_threshold, content_with_classifier=content_with_classifier,
                        second_opinions=second_opinions, no_forum_threads=no_forum_threads, no_lexical=no_lexical,
                        no_main_region=no_main_region, no_record_grid=no_record_grid,
-                       text_field=text_field, id_field=id_field, html_timeout=html_timeout)
+                       no_repair_mojibake=no_repair_mojibake, text_field=text_field, id_field=id_field, html_timeout=html_timeout)
     options = options.with_(dedup_keep=keep.value, dedup_index=index,
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
     show = not quiet and err.is_terminal
@@ -233,6 +237,7 @@ def explain(
     no_lexical: bool = NO_LEXICAL,
     no_main_region: bool = NO_MAIN_REGION,
     no_record_grid: bool = NO_RECORD_GRID,
+    no_repair_mojibake: bool = NO_REPAIR_MOJIBAKE,
     min_good_share: float = MIN_GOOD_SHARE,
     html_fallback_share: float = FALLBACK_SHARE,
     keep_chrome: bool = KEEP_CHROME,
@@ -248,7 +253,8 @@ def explain(
                        min_good_share=min_good_share, html_fallback_share=html_fallback_share, keep_chrome=keep_chrome,
                        no_page_threshold=no_page_threshold, content_with_classifier=content_with_classifier,
                        second_opinions=second_opinions, no_forum_threads=no_forum_threads, no_lexical=no_lexical,
-                       no_main_region=no_main_region, no_record_grid=no_record_grid)
+                       no_main_region=no_main_region, no_record_grid=no_record_grid,
+                       no_repair_mojibake=no_repair_mojibake)
     try:
         cleaner = Cleaner(options)
     except RuleError as exc:

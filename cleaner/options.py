@@ -101,6 +101,8 @@ class Options:
     html_forum_threads: bool = True
     # run the content classifier on trafilatura's extraction too (it has already chosen the main text)
     content_on_extracted_html: bool = False
+    # UTF-8 read as windows-1252 by the page's own site ("donât"), put right (mojibake.py)
+    repair_mojibake: bool = True
     # inputs: JSON lines and Parquet fields holding the text and the id (datatrove's and dolma's names)
     text_field: str = "text"
     id_field: str = "id"

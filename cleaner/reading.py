@@ -11,6 +11,7 @@ from .document import Document, EmptyInput, Failure
 from .extract import extract_page, host, page_url
 from .formats import Raw, Source, raw_items
 from .formats.base import STDIN, kind_of
+from .mojibake import repair as repair_mojibake
 from .options import Extraction, Options
 from .segment import paragraphs
 from .timelimit import TimeLimitExceeded, time_limit
@@ -138,7 +139,7 @@ def to_document(raw: Raw, options: Options) -> Document | Failure:
             text, meta = raw.text or "", raw.meta
         with time_limit(options.html_timeout if raw.kind == "html" else 0):
             doc = from_text(text, raw.id, raw.kind, site=raw.site, source=raw.source, meta=meta,
-                            extraction=options.extraction())
+                            extraction=options.extraction(), repair=options.repair_mojibake)
     except DecodeError as exc:
         return Failure(raw.id, str(exc), raw.output, raw.origin)
     except TimeLimitExceeded as exc:
@@ -158,13 +159,19 @@ def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
 
 
 def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source: str = "",
-              meta: dict | None = None, extraction: Extraction = Extraction()) -> Document:
+              meta: dict | None = None, extraction: Extraction = Extraction(), repair: bool = True) -> Document:
+    """A document of a decoded text or page: extracted (a page), its mojibake repaired (`repair`,
+    see mojibake.py; counted in meta["mojibake_repaired"]), in paragraphs."""
     meta = dict(meta or {})
     if kind == "html":
         source = source or page_url(text)
         text, meta["extractor"], too_deep = extract_page(text, extraction)
         if too_deep:
             meta["html_too_deep"] = True
+    if repair:
+        text, repaired = repair_mojibake(text)
+        if repaired:
+            meta["mojibake_repaired"] = repaired
     doc = Document(id=doc_id, text=text, source=source, site=host(source) or site, meta=meta)
     doc.paragraphs = paragraphs(text)
     return doc

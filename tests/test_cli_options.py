@@ -36,6 +36,7 @@ CHAIN_FLAGS = [
     (["--no-forum-threads"], {"html_forum_threads": False}),
     (["--no-main-region"], {"classifier_main_region": False}),
     (["--no-record-grid"], {"record_grid": False}),
+    (["--no-repair-mojibake"], {"repair_mojibake": False}),
     (["--no-repeated"], {"repeated_lines": False}),
     (["--keep-foreign-paragraphs"], {"foreign_paragraphs": False}),
 ]

@@ -1,0 +1,67 @@
+"""Mojibake: UTF-8 text that was decoded as windows-1252 or Latin-1 before cleaner saw it, repaired.
+
+"donât" for "don’t", "cafÃ©" for "café", "Ð¿Ñ€Ð¸Ð²ÐµÑ‚" for "привет". A page's own content
+system put it there (the page's bytes are valid UTF-8 of the wrong characters), so no choice of
+encoding when cleaner decodes the page can undo it; the words it spoils are words no reader, no
+tokeniser and no duplicate finder will match.
+
+A run of characters that windows-1252 (Latin-1 for the five bytes windows-1252 leaves undefined)
+encodes to one well-formed UTF-8 sequence of 2 to 4 bytes becomes the character that sequence
+encodes, when that character is one that such text is made of: for two bytes a Latin, Greek,
+Cyrillic, Hebrew or Arabic letter or a Latin-1 sign (U+00A0-U+024F, U+0370-U+06FF), for three or
+four bytes anything but private use and specials (punctuation, CJK, emoji). Text that merely
+looks like it stays: "FJALË”" (Ë then a closing quote, bytes CB 94) would be U+02D4, a modifier
+letter, and "Straße«" (DF AB) a Thaana letter, so both are left alone. An "Â" glued to the end of
+a word is what is left of a no-break space (C2 A0) whose second byte became a space: it goes.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"  # what windows-1252 makes of bytes 0x80-0x9F
+_TAIL = f"[\u0080-\u00bf{_CP1252_HIGH}]"  # a UTF-8 continuation byte, so decoded
+# a lead byte and the continuation bytes after it, up to three (_meant takes as many as the lead
+# says): one pattern without alternatives, searched about as fast as its first character alone
+_SEQUENCE = re.compile(f"[\u00c2-\u00f4]{_TAIL}{{1,3}}")
+_SPACE_LEFT = re.compile(r"(?<=\S)\u00c2(?=\s|$)")
+
+
+def repair(text: str) -> tuple[str, int]:
+    """(the text repaired, how many sequences were)."""
+    count = 0
+
+    def undo(found: re.Match) -> str:
+        nonlocal count
+        seen = found.group()
+        meant = _meant(seen)
+        count += meant != seen
+        return meant
+
+    text = _SEQUENCE.sub(undo, text)
+    if "\u00c2" not in text:
+        return text, count
+    text, spaces = _SPACE_LEFT.subn("", text)
+    return text, count + spaces
+
+
+def _meant(found: str) -> str:
+    lead = ord(found[0])
+    size = 2 if lead <= 0xDF else 3 if lead <= 0xEF else 4
+    if len(found) < size:
+        return found
+    seen, rest = found[:size], found[size:]  # what follows is not this sequence's (nor a lead)
+    return _one(seen) + rest
+
+
+def _one(seen: str) -> str:
+    try:
+        char = b"".join(bytes([ord(c)]) if ord(c) < 256 else c.encode("cp1252") for c in seen).decode("utf-8")
+    except UnicodeDecodeError:  # an overlong form or a surrogate: not what an encoder writes
+        return seen
+    code = ord(char)
+    if len(seen) == 2:
+        plausible = 0xA0 <= code <= 0x24F or 0x370 <= code <= 0x6FF
+    else:
+        plausible = not (0xE000 <= code <= 0xF8FF or 0xFFF0 <= code <= 0xFFFF)
+    return char if plausible else seen

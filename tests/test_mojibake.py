@@ -1,0 +1,79 @@
+"""UTF-8 text read as windows-1252 or Latin-1 before cleaner saw it ("donât") is put right, and said so."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from prose import EN, lines
+
+from cleaner import Cleaner
+from cleaner.audit import note_records
+from cleaner.mojibake import repair
+
+
+def garbled(text: str, how: str = "cp1252") -> str:
+    """What a site that stores UTF-8 and serves it as windows-1252 shows (as browsers decode it: the
+    five bytes windows-1252 leaves undefined are the C1 controls), or as Latin-1."""
+    if how == "latin-1":
+        return text.encode("utf-8").decode("latin-1")
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("meant", ["It doesn’t matter", "café crème brûlée", "“quoted” — and … more",
+                                   "Straße und Grüße", "привет, мир", "Ελληνικά", "日本語のテキスト", "price: 5 €",
+                                   "Über 9000 ™", "a smile 😀"])
+def test_utf8_read_as_windows_1252_is_put_right(meant):
+    assert repair(garbled(meant)) == (meant, repair(garbled(meant))[1])
+    assert repair(garbled(meant))[1] > 0
+
+
+def test_utf8_read_as_latin1_with_its_c1_controls_is_put_right():
+    assert repair(garbled("It doesn’t matter", "latin-1"))[0] == "It doesn’t matter"
+
+
+@pytest.mark.parametrize("text", ["naïve café, crème brûlée", "»Straße« und „Grüße“", "FJALË” e mbyllur",
+                                  "CAFÉ” said the sign", "ÀÉÎÕÜ ÿ", "Ã  la carte is not UTF-8 of anything",
+                                  "Romanian: ÎN ROMÂNIA, în România", "plain ASCII text"])
+def test_text_that_only_looks_like_mojibake_is_left_alone(text):
+    assert repair(text) == (text, 0)
+
+
+def test_what_is_left_of_a_no_break_space_goes():
+    assert repair("with EmbraceÂ and moreÂ\nnext") == ("with Embrace and more\nnext", 2)
+
+
+def test_a_document_is_cleaned_repaired_and_the_audit_counts_it():
+    text = lines(EN[0], garbled("It doesn’t rain much here, and the café by the river stays open until late every "
+                               "evening of the summer, when the whole village comes down to the water to talk."), EN[1])
+    result = Cleaner(dedup=False, repeated_lines=False).clean(text)
+    assert "It doesn’t rain" in result.text and "café" in result.text and "â" not in result.text
+    notes = note_records(result.document)
+    assert [(n["rule"], n["count"]) for n in notes] == [("mojibake", 2)]
+
+
+def test_the_repair_can_be_switched_off():
+    text = lines(EN[0], garbled("It doesn’t rain much here, and the café by the river stays open until late every "
+                               "evening of the summer, when the whole village comes down to the water to talk."))
+    result = Cleaner(dedup=False, repeated_lines=False, repair_mojibake=False).clean(text)
+    assert "doesnâ" in result.text and note_records(result.document) == []
+
+
+def test_a_page_is_repaired_after_extraction_and_the_manifest_notes_it(corpus, cli, tmp_path):
+    article = "".join(f"<p>{p}</p>" for p in (EN[0], garbled("The café’s owner said it’s the best summer in years, "
+                                                              "and that the river has never been so busy."), EN[1]))
+    page = f"<html><head><title>Café</title></head><body><nav>Home</nav><article>{article}</article></body></html>"
+    src = corpus({"page.html": page})
+    result = cli("clean", src, tmp_path / "out", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert "The café’s owner said it’s" in (tmp_path / "out" / "page.txt").read_text()
+    entry = json.loads((tmp_path / "out" / "cleaner-manifest.jsonl").read_text().splitlines()[0])
+    assert entry["mojibake_repaired"] == 3  # é, ’ and ’
+
+
+def test_the_command_line_leaves_it_with_no_repair_mojibake(corpus, cli, tmp_path):
+    src = corpus({"a.txt": lines(EN[0], garbled("It doesn’t rain much here, and the café by the river stays open "
+                                                "until late every evening of the summer, when the village comes."))})
+    result = cli("clean", src, tmp_path / "out", "--workers", "1", "--no-repair-mojibake")
+    assert result.exit_code == 0, result.output
+    assert "doesnâ" in (tmp_path / "out" / "a.txt").read_text()
