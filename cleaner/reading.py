@@ -127,7 +127,11 @@ def read(source: Source, options: Options | None = None) -> Iterator[Document | 
 
 
 def to_document(raw: Raw, options: Options) -> Document | Failure:
-    """Decode, extract (under the HTML time limit) and segment; what cannot be done is a Failure."""
+    """Decode, extract (under the HTML time limit) and segment; what cannot be done is a Failure.
+    A raw document `dropped` by its reader is a Document removed whole, unread, for that reason."""
+    if raw.dropped is not None:
+        return Document(id=raw.id, text="", source=raw.source, site=raw.site, meta=raw.meta, output=raw.output,
+                        origin=raw.origin, removed=raw.dropped)
     try:
         if raw.data is not None:
             decoded = decode(raw.data, html=raw.kind == "html", declared=raw.encoding)
