@@ -207,7 +207,9 @@ def clean(
         _print_summary(summary)
         for name, why in summary.empty_inputs:
             err.print(f"[yellow]empty input:[/yellow] {escape(name)}: {escape(why)}", highlight=False)
-    if not summary.documents_in and not summary.empty_inputs:  # a folder without a file of a known kind
+        for name, why in summary.skipped_inputs:
+            err.print(f"[yellow]skipped:[/yellow] {escape(name)}: {escape(why)}", highlight=False, soft_wrap=True)
+    if not summary.documents_in and not summary.empty_inputs and not summary.skipped_inputs:  # a folder without a file of a known kind
         suffixes = " ".join(suffix for suffix, _ in KINDS)
         err.print(f"[yellow]warning:[/yellow] no input files under {escape(str(input))} (inputs end in {suffixes}; "
                   "hidden files are skipped)", highlight=False, soft_wrap=True)
@@ -295,6 +297,8 @@ def _print_summary(s: Summary) -> None:
     table.add_row("failed", str(s.failed))
     if s.empty_inputs:
         table.add_row("empty inputs", f"{len(s.empty_inputs)} (files holding no documents)")
+    if s.skipped_inputs:
+        table.add_row("skipped", f"{len(s.skipped_inputs)} (files or folders not read, each named below)")
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in s.languages.most_common(10)))
     table.add_row("time", f"{s.seconds:.1f} s, {s.bytes_in / 1e6:.1f} MB, {s.megabytes_per_second:.2f} MB/s, "
                           f"{s.documents_in / s.seconds if s.seconds else 0:.0f} docs/s")

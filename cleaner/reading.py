@@ -47,30 +47,78 @@ def discover(root: Path, skip: Iterable[Path | None] = ()) -> list[Source]:
     if not root.is_dir():
         raise InputError(f"{root}: no such file or folder")
     skipped = [s for s in skipped if s not in root.resolve().parents]
-    found = [
-        Source(p, p.relative_to(root).as_posix())
-        for p in _files_under(root)
-        if p.is_file() and kind_of(p.name)
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-        and not _under(p, skipped)
-    ]
-    check_collisions(found)
+    files, passed = _files_under(root)
+    inputs = [(p, real) for p, real in files
+              if kind_of(p.name) and not any(part.startswith(".") for part in p.relative_to(root).parts)
+              and not _under(p, skipped)]
+    found = _once_each(root, inputs) + [Source(p, p.relative_to(root).as_posix(), why) for p, why in passed]
+    found.sort(key=lambda s: s.path)
+    check_collisions([s for s in found if not s.skipped])
     return found
 
 
-def _files_under(root: Path) -> list[Path]:
-    """Every file under `root` but in hidden folders, sorted; symlinked folders are not followed.
+def _files_under(root: Path) -> tuple[list[tuple[Path, Path]], list[tuple[Path, str]]]:
+    """Every file under `root` but in hidden folders, sorted, with its real path; and what is not
+    followed, with why: a symbolic link to a folder that holds it (it would loop), a link to nothing.
 
-    A folder that cannot be listed is an InputError: Path.rglob passes over it in silence, and
-    every document in it would be lost without a word."""
-    found, unlisted = [], []
-    for folder, subfolders, files in os.walk(root, onerror=unlisted.append):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        found += [Path(folder) / name for name in files]
+    Symbolic links to folders are followed, as `find -L` and `rsync -L` do: a folder of shards
+    linked in is part of the input. A folder that cannot be listed is an InputError: Path.rglob
+    passes over it in silence, and every document in it would be lost without a word."""
+    found, passed, unlisted = [], [], []
+    top = root.resolve()
+    # the real paths of the folders walked down to each folder, and whether a link led there
+    chains: dict[str, tuple[list[Path], bool]] = {str(root): ([top], False)}
+    for folder, subfolders, files in os.walk(root, onerror=unlisted.append, followlinks=True):
+        here = Path(folder)
+        chain, linked = chains.pop(folder)
+        kept = []
+        for name in subfolders:
+            if name.startswith("."):
+                continue
+            path = here / name
+            if path.is_symlink():
+                real = path.resolve()
+                if any(real == c or real in c.parents for c in chain):
+                    passed.append((path, f"a symbolic link to {os.readlink(path)}, a folder that holds it: "
+                                         "following it would loop"))
+                    continue
+                chains[os.path.join(folder, name)] = ([*chain, real], True)
+            else:
+                chains[os.path.join(folder, name)] = ([*chain, chain[-1] / name], linked)
+            kept.append(name)
+        subfolders[:] = kept
+        for name in files:
+            path = here / name
+            if not (linked or path.is_symlink()):
+                found.append((path, chain[-1] / name))  # no link on the way: no system call to resolve it
+            elif path.exists():
+                found.append((path, path.resolve()))
+            elif kind_of(name) and not name.startswith("."):
+                passed.append((path, f"a symbolic link to {os.readlink(path)}, which does not exist"))
     if unlisted:
         raise InputError("cannot list these folders, and their documents would be lost; nothing was written:\n  "
                          + "\n  ".join(f"{e.filename}: {e.strerror}" for e in unlisted))
-    return sorted(found)
+    return sorted(found), passed
+
+
+def _once_each(root: Path, files: list[tuple[Path, Path]]) -> list[Source]:
+    """Inputs, one per real file: a file reached under two names (a link to it, two links to its
+    folder) is read under its own name, or the first through a link, and its other names are
+    recorded as skipped."""
+    top = root.resolve()
+    names: dict[Path, list[Path]] = {}
+    for path, real in files:
+        if path.is_file():  # not a socket or a pipe
+            names.setdefault(real, []).append(path)
+    first = {real: min(paths, key=lambda p: (top / p.relative_to(root) != real, p)) for real, paths in names.items()}
+    out = []
+    for real, paths in names.items():
+        read = first[real].relative_to(root).as_posix()
+        for path in paths:
+            rel = path.relative_to(root).as_posix()
+            out.append(Source(path, rel) if path == first[real] else
+                       Source(path, rel, f"the same file as {read} (through a symbolic link): read once"))
+    return out
 
 
 def _under(path: Path, folders: list[Path]) -> bool:

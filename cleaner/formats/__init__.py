@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..document import EmptyInput, Failure
+from ..document import EmptyInput, Failure, SkippedInput
 from ..options import Options
 from .base import Raw, Source
 from .files import read_file
@@ -33,6 +33,9 @@ def raw_items(source: Source, options: Options) -> Iterator[Raw | Failure | Empt
     0 bytes (even a .parquet, which would otherwise be unreadable), or one whose records are
     only blank lines, no rows or no HTML responses. A file of one document is that document. A file
     that cannot be opened (no permission, removed since the run started) is a Failure naming it."""
+    if source.skipped:
+        yield SkippedInput(source.rel, source.skipped)
+        return
     empty = True
     try:
         if source.many and not source.is_stdin and source.path.stat().st_size == 0:

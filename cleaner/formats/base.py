@@ -37,6 +37,7 @@ class Source:
 
     path: Path
     rel: str
+    skipped: str = ""  # why this file or folder under the input folder is not read (then it is no input)
 
     @property
     def is_stdin(self) -> bool:
