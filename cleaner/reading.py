@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -20,6 +21,10 @@ __all__ = ["InputError", "Source", "check_collisions", "check_output_paths", "di
 
 
 FILE_LIKE = (".gz", ".zst", ".json", ".csv")  # besides the suffixes of inputs: names no one gives a folder
+# the side files of a folder output; beside a file output NAME: NAME.audit.jsonl, NAME.manifest.jsonl
+AUDIT_NAME = "cleaner-audit.jsonl"
+MANIFEST_NAME = "cleaner-manifest.jsonl"
+SIDE_FILE = re.compile(r"(.+)\.(audit|manifest)\.jsonl(\.gz|\.zst)?", re.IGNORECASE)
 
 
 class InputError(ValueError):
@@ -51,7 +56,8 @@ def discover(root: Path, skip: Iterable[Path | None] = ()) -> list[Source]:
     inputs = [(p, real) for p, real in files
               if kind_of(p.name) and not any(part.startswith(".") for part in p.relative_to(root).parts)
               and not _under(p, skipped)]
-    found = _once_each(root, inputs) + [Source(p, p.relative_to(root).as_posix(), why) for p, why in passed]
+    found = _once_each(root, inputs) + [Source(p, p.relative_to(root).as_posix(), why) for p, why in passed
+                                        if not _under(p, skipped)]
     found.sort(key=lambda s: s.path)
     check_collisions([s for s in found if not s.skipped])
     return found
@@ -59,7 +65,8 @@ def discover(root: Path, skip: Iterable[Path | None] = ()) -> list[Source]:
 
 def _files_under(root: Path) -> tuple[list[tuple[Path, Path]], list[tuple[Path, str]]]:
     """Every file under `root` but in hidden folders, sorted, with its real path; and what is not
-    followed, with why: a symbolic link to a folder that holds it (it would loop), a link to nothing.
+    followed, with why: a symbolic link to a folder that holds it (it would loop), a link to nothing,
+    an earlier run's output (see _earlier_outputs).
 
     Symbolic links to folders are followed, as `find -L` and `rsync -L` do: a folder of shards
     linked in is part of the input. A folder that cannot be listed is an InputError: Path.rglob
@@ -76,6 +83,10 @@ def _files_under(root: Path) -> tuple[list[tuple[Path, Path]], list[tuple[Path, 
             if name.startswith("."):
                 continue
             path = here / name
+            mark = next((mark for mark in (MANIFEST_NAME, AUDIT_NAME) if (path / mark).is_file()), None)
+            if mark:
+                passed.append((path, f"an output folder of cleaner (it holds {mark}): cleaned copies, not inputs"))
+                continue
             if path.is_symlink():
                 real = path.resolve()
                 if any(real == c or real in c.parents for c in chain):
@@ -87,8 +98,12 @@ def _files_under(root: Path) -> tuple[list[tuple[Path, Path]], list[tuple[Path, 
                 chains[os.path.join(folder, name)] = ([*chain, chain[-1] / name], linked)
             kept.append(name)
         subfolders[:] = kept
+        earlier = _earlier_outputs(files)
         for name in files:
             path = here / name
+            if name in earlier:
+                passed.append((path, earlier[name]))
+                continue
             if not (linked or path.is_symlink()):
                 found.append((path, chain[-1] / name))  # no link on the way: no system call to resolve it
             elif path.exists():
@@ -99,6 +114,22 @@ def _files_under(root: Path) -> tuple[list[tuple[Path, Path]], list[tuple[Path, 
         raise InputError("cannot list these folders, and their documents would be lost; nothing was written:\n  "
                          + "\n  ".join(f"{e.filename}: {e.strerror}" for e in unlisted))
     return sorted(found), passed
+
+
+def _earlier_outputs(names: list[str]) -> dict[str, str]:
+    """Which files of one folder an earlier run of cleaner wrote, and why they are no inputs: the
+    side files of a folder output (this folder is the input, or holds the input), and a file output
+    with the side files beside it (`old.jsonl`, `old.jsonl.audit.jsonl`, `old.jsonl.manifest.jsonl`)."""
+    out = {name: f"the {'audit' if name == AUDIT_NAME else 'manifest'} of an earlier run of cleaner, not documents"
+           for name in names if name in (AUDIT_NAME, MANIFEST_NAME)}
+    present = set(names)
+    for name in names:
+        side = SIDE_FILE.fullmatch(name)
+        output = side and side[1] + (side[3] or "")
+        if output and output in present:
+            out[name] = f"the {side[2].lower()} of an earlier run of cleaner (beside its output {output}), not documents"
+            out[output] = f"an output of cleaner (its {side[2].lower()} {name} lies beside it): cleaned copies, not inputs"
+    return out
 
 
 def _once_each(root: Path, files: list[tuple[Path, Path]]) -> list[Source]:

@@ -46,7 +46,7 @@ from .formats import Raw, Source, raw_items
 from .formats.streams import COMPRESSED, check_compressor
 from .language import profiles
 from .options import Options
-from .reading import InputError, check_output_paths, discover, to_document
+from .reading import AUDIT_NAME, MANIFEST_NAME, InputError, check_output_paths, discover, to_document
 from .resume import ResumeError, RunState, fingerprint, spooled
 from .sketch import Marks, carry_marks, new_marks, reads_of, sketch
 from .steps import CorpusStep, Step
@@ -57,8 +57,6 @@ from .writers import STDOUT, open_writer, output_kind
 Read = Raw | Failure | EmptyInput  # what the readers give: a document to clean, or what is recorded as it is
 Done = Document | Failure | EmptyInput  # what the chain gives back, in input order
 
-AUDIT_NAME = "cleaner-audit.jsonl"
-MANIFEST_NAME = "cleaner-manifest.jsonl"
 STATE_NAME = ".cleaner-state"
 BATCH_DOCS = 64
 BATCH_BYTES = 4 << 20

@@ -71,3 +71,30 @@ def test_the_summary_names_each_skipped_input_and_why(tmp_path, cli):
     assert result.exit_code == 0
     assert "skipped: here: a symbolic link to ., a folder that holds it: following it would loop" in " ".join(
         result.output.split())
+def test_an_earlier_output_folder_inside_the_input_is_skipped_and_said(tmp_path):
+    src = texts(tmp_path / "raw", ["a.txt", "b.txt"])
+    clean_corpus(src, src / "out", FAST, workers=1)
+    summary = clean_corpus(src, tmp_path / "ex", FAST, workers=1)  # failed on every line of out's manifest
+    got = entries(tmp_path / "ex")
+    assert summary.failed == 0 and summary.documents_in == 2
+    assert got["out"][0] == "skipped" and "output folder of cleaner" in got["out"][1]
+    assert [k for k, (status, _) in got.items() if status != "skipped"] == ["a.txt", "b.txt"]
+
+
+def test_an_earlier_output_folder_given_as_the_input_has_its_documents_cleaned_but_not_its_side_files(tmp_path):
+    src = texts(tmp_path / "raw", ["a.txt"])
+    clean_corpus(src, tmp_path / "once", FAST, workers=1)
+    summary = clean_corpus(tmp_path / "once", tmp_path / "twice", FAST, workers=1)
+    got = entries(tmp_path / "twice")
+    assert summary.failed == 0 and got["a.txt"] == ("written", "a.txt")
+    assert {k for k, (status, _) in got.items() if status == "skipped"} == {"cleaner-audit.jsonl", "cleaner-manifest.jsonl"}
+
+
+def test_an_earlier_file_output_and_its_side_files_inside_the_input_are_skipped_and_said(tmp_path):
+    src = texts(tmp_path / "raw", ["a.txt"])
+    clean_corpus(src, src / "old.jsonl", FAST, workers=1)
+    summary = clean_corpus(src, tmp_path / "ex", FAST, workers=1)
+    got = entries(tmp_path / "ex")
+    assert summary.failed == 0 and summary.documents_in == 1
+    assert {k for k, (status, _) in got.items() if status == "skipped"} == {
+        "old.jsonl", "old.jsonl.audit.jsonl", "old.jsonl.manifest.jsonl"}
