@@ -194,6 +194,8 @@ def clean(
     except (InputError, RuleError, ResumeError, MissingExtra) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
+    except BrokenPipeError:  # standard output's reader went away (| head): its audit and manifest were discarded
+        raise _reader_gone() from None
     except KeyboardInterrupt:
         if Path("-") not in (input, output):  # standard input and output cannot be resumed
             err.print("interrupted: the same command with --resume finishes the run", highlight=False)
@@ -256,7 +258,7 @@ def explain(
     except RuleError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
-    console = Console()
+    console = _PipedConsole()
     source = Source(file, file.name)
     failed = False
     try:
@@ -266,15 +268,19 @@ def explain(
     except MissingExtra as exc:  # the file's format needs a package that is not installed
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
-    for item in items:
-        if isinstance(item, EmptyInput):
-            err.print(f"{escape(file.name)} holds no documents: {escape(item.reason)}", highlight=False)
-            continue
-        if not hasattr(item, "paragraphs"):
-            err.print(f"[red]failed:[/red] {escape(item.id)}: {escape(item.error)}")
-            failed = True
-            continue
-        render(cleaner.clean(item).document, console)
+    try:
+        for item in items:
+            if isinstance(item, EmptyInput):
+                err.print(f"{escape(file.name)} holds no documents: {escape(item.reason)}", highlight=False)
+                continue
+            if not hasattr(item, "paragraphs"):
+                err.print(f"[red]failed:[/red] {escape(item.id)}: {escape(item.error)}")
+                failed = True
+                continue
+            render(cleaner.clean(item).document, console)
+        sys.stdout.flush()
+    except BrokenPipeError:  # explain FILE | head
+        raise _reader_gone() from None
     raise typer.Exit(1 if failed else 0)
 
 
@@ -287,6 +293,29 @@ def rules_check(folder: Path = typer.Argument(..., help="A folder of rule files 
         err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
     err.print(f"{len(loaded)} rule(s) good, {len(problems)} problem(s)")
     raise typer.Exit(1 if problems else 0)
+
+
+STOPPED_BY_SIGPIPE = 141  # 128 + SIGPIPE: what the shell reports for cat or grep when their reader goes away
+
+
+def _reader_gone() -> typer.Exit:
+    """Standard output's reader went away (`cleaner ... | head`): stop quietly, as cat and grep do,
+    whom SIGPIPE ends (exit status 141), rather than print an error no one asked for. Exit 1, what
+    Python's documentation suggests, would say here that documents failed. Standard output then
+    points at /dev/null: what is left in its buffer must not fail again when Python flushes it."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # a standard output of no file descriptor (a test's): nothing to flush
+        pass
+    return typer.Exit(STOPPED_BY_SIGPIPE)
+
+
+class _PipedConsole(Console):
+    def on_broken_pipe(self) -> None:
+        """rich's own exits 1, which would say that the document failed: the command's handling instead."""
+        raise BrokenPipeError
 
 
 def _print_summary(s: Summary) -> None:

@@ -423,12 +423,12 @@ def _pass_two(state: RunState, chunks: int, tail: list[Step], output: Path | str
                 manifest.write("".join(map(json_line, entries)))
             summary.merge(part)
             summary.step_seconds["write"] += time.process_time() - clock
+        writer.commit()  # standard output's last flush may find its reader gone: the side files go too
     except BaseException:
         for f in (audit, manifest, writer):
             if f:
                 f.discard()
         raise
-    writer.commit()
     for f in (audit, manifest):
         if f:
             f.commit()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 import typer
+from conftest import ENV
 from prose import EN, lines
 
 from cleaner.cli import app
@@ -331,3 +333,34 @@ def test_a_single_input_of_no_known_suffix_is_read_as_plain_text(corpus, clean_r
     out, result = clean_run(corpus({"NOTES": lines(EN[0])}) / "NOTES")
     assert result.exit_code == 0, result.output
     assert (out / "NOTES.txt").read_text(encoding="utf-8") == EN[0] + "\n"
+
+
+def _read_one_line_then_hang_up(*args: object) -> subprocess.CompletedProcess:
+    """`cleaner ARGS | head -1`: the reader of standard output goes away after one line."""
+    run = subprocess.Popen([sys.executable, "-m", "cleaner.cli", *map(str, args)], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=ENV)
+    first = run.stdout.readline()
+    run.stdout.close()
+    stderr = run.stderr.read()
+    run.wait(timeout=120)
+    return subprocess.CompletedProcess(args, run.returncode, first, stderr)
+
+
+def _many_records(path: Path, n: int = 3000) -> Path:
+    path.write_text("".join(json.dumps({"id": str(i), "text": f"{EN[0]} {i}"}) + "\n" for i in range(n)))
+    return path
+
+
+def test_clean_to_a_pipe_closed_early_stops_quietly_with_141_and_leaves_no_side_files(tmp_path):
+    src = _many_records(tmp_path / "big.jsonl")
+    run = _read_one_line_then_hang_up("clean", src, "-", "-q", "--workers", "1", "--no-dedup", "--no-classifier",
+                                      "--audit", tmp_path / "a.jsonl", "--manifest", tmp_path / "m.jsonl")
+    assert json.loads(run.stdout)["id"] == "0"
+    assert (run.returncode, run.stderr.decode()) == (141, "")  # as cat or grep, ended by SIGPIPE: 128 + 13
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]  # no manifest of documents no one read
+
+
+def test_explain_to_a_pipe_closed_early_stops_quietly_with_141(tmp_path):
+    src = _many_records(tmp_path / "big.jsonl", 300)
+    run = _read_one_line_then_hang_up("explain", src, "--no-classifier")
+    assert run.stdout and (run.returncode, run.stderr.decode()) == (141, "")
