@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from enum import StrEnum
 from pathlib import Path
@@ -185,7 +189,7 @@ def clean(
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
     show = not quiet and err.is_terminal
     try:
-        with Progress("[progress.description]{task.description}", BarColumn(), TimeElapsedColumn(),
+        with _stop_on_sigterm(), Progress("[progress.description]{task.description}", BarColumn(), TimeElapsedColumn(),
                       console=err, disable=not show) as bar:
             task = bar.add_task("cleaning", total=None)
             summary = clean_corpus(str(input), str(output), options, workers or os.cpu_count(), audit,
@@ -196,10 +200,11 @@ def clean(
         raise typer.Exit(2) from None
     except BrokenPipeError:  # standard output's reader went away (| head): its audit and manifest were discarded
         raise _reader_gone() from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
         if Path("-") not in (input, output):  # standard input and output cannot be resumed
-            err.print("interrupted: the same command with --resume finishes the run", highlight=False)
-        raise typer.Exit(130) from None
+            what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+            err.print(f"{what}: the same command with --resume finishes the run", highlight=False)
+        raise typer.Exit(STOPPED_BY_SIGTERM if isinstance(exc, Terminated) else 130) from None
     except (BrokenProcessPool, OSError) as exc:  # not the documents' fault: exit 1 would say they failed
         why = "a worker process died (killed, out of memory?)" if isinstance(exc, BrokenProcessPool) else str(exc)
         resumable = "; the same command with --resume finishes it" if Path("-") not in (input, output) else ""
@@ -293,6 +298,32 @@ def rules_check(folder: Path = typer.Argument(..., help="A folder of rule files 
         err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
     err.print(f"{len(loaded)} rule(s) good, {len(problems)} problem(s)")
     raise typer.Exit(1 if problems else 0)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (kill, systemd, a batch system's time limit): the run stops as on Ctrl-C, its state
+    kept for --resume. A KeyboardInterrupt, so that it passes every `except Exception` as Ctrl-C does."""
+
+
+STOPPED_BY_SIGTERM = 143  # 128 + SIGTERM, what the shell reports for a process SIGTERM ended
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM raises Terminated in the run, as SIGINT raises KeyboardInterrupt: without this it ended
+    the process at once, silent, with no word that --resume would finish the run."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 STOPPED_BY_SIGPIPE = 141  # 128 + SIGPIPE: what the shell reports for cat or grep when their reader goes away

@@ -81,6 +81,10 @@ def _start_worker(options: Options, parent: int | None = None, steps: list[Step]
         _options = _started_with = options
     if parent is not None:  # a pool worker: what it has built (models, rules) lives as long as it does
         _quiet_collector()
+        # SIGTERM to the whole process group (systemd, kill -TERM -PGID) is the run's to handle: a
+        # worker killed by it would break the pool first, and the run would say a worker died. The
+        # worker ends with its run anyway (see _die_with).
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def clean_batch_with(options: Options, batch: list[Read]) -> list[Done]:
@@ -309,8 +313,8 @@ class Workers:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
+        if self.pool is not None:  # a run that stopped (Ctrl-C, SIGTERM, an error) waits for no batch not started
+            self.pool.shutdown(cancel_futures=exc[0] is not None)
 
     def in_order(self, calls: Iterable[tuple]) -> Iterator:
         """The result of `function(*args)` for each (function, *args) of `calls`, in order."""

@@ -13,6 +13,7 @@ import pytest
 import typer
 from conftest import ENV
 from prose import EN, lines
+from typer.testing import CliRunner
 
 from cleaner.cli import app
 
@@ -364,3 +365,37 @@ def test_explain_to_a_pipe_closed_early_stops_quietly_with_141(tmp_path):
     src = _many_records(tmp_path / "big.jsonl", 300)
     run = _read_one_line_then_hang_up("explain", src, "--no-classifier")
     assert run.stdout and (run.returncode, run.stderr.decode()) == (141, "")
+
+
+TERM_AT = """
+import multiprocessing, os, signal, sys
+if "fork" in multiprocessing.get_all_start_methods():
+    multiprocessing.set_start_method("fork", force=True)
+import cleaner.resume
+from cleaner.cli import main
+calls, real = [0], cleaner.resume.RunState.save
+def save(self, *args):
+    calls[0] += 1
+    if calls[0] == 2:
+        os.kill(os.getpid(), signal.SIGTERM) if sys.argv[1] == "run" else os.killpg(0, signal.SIGTERM)
+    return real(self, *args)
+cleaner.resume.RunState.save = save
+sys.argv = ["cleaner", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("whom", ["run", "group"])  # kill PID; systemd, or kill -TERM -PGID: workers too
+def test_sigterm_stops_a_run_as_ctrl_c_does_it_says_how_to_finish_and_resume_does(tmp_path, whom):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(200):  # four batches
+        (src / f"{i:03d}.txt").write_text(f"{EN[0]} {i}")
+    flags = ["--workers", "2", "-q", "--no-classifier", "--no-dedup"]
+    run = subprocess.run([sys.executable, "-c", TERM_AT, whom, "clean", src, tmp_path / "out", *flags],
+                         capture_output=True, env=ENV, timeout=120, start_new_session=True)
+    assert run.returncode == 143, run.stderr.decode()[-2000:]
+    assert "the same command with --resume finishes the run" in " ".join(run.stderr.decode().split())
+    assert (tmp_path / "out" / ".cleaner-state").is_dir()
+    assert CliRunner().invoke(app, [str(a) for a in ("clean", src, tmp_path / "out", "--resume", *flags)]).exit_code == 0
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 200
