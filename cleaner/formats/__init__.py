@@ -1,7 +1,8 @@
 """Input formats: each reader turns one input into raw documents, in input order, streaming.
 
 A reader yields `Raw` items (the bytes or text of one document, not yet decoded, extracted or
-segmented: that work is done by the worker processes) or `Failure`s for what it could not read.
+segmented: that work is done by the worker processes) or `Failure`s for what it could not read
+(and the JSON lines reader an `EmptyInput` for a standard input of 0 bytes).
 Readers never hold more than one document (or one Parquet batch) in memory.
 """
 
