@@ -60,6 +60,9 @@ def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_
 
     Keyword-only, each named as the commands' parameter is: twenty flags, most of them bool,
     passed by position could be misordered without a sound."""
+    if not dedup_threshold > 0:  # typer's range has no open end: 0 would make every paragraph a near-duplicate
+        raise typer.BadParameter(f"{dedup_threshold} is not above 0 (a Jaccard similarity in (0, 1]; at 0 every "
+                                 "paragraph is a near-duplicate of the first)", param_hint="'--dedup-threshold'")
     langs = language_codes(lang.split(","))
     try:
         check_languages(langs)
@@ -80,7 +83,8 @@ LANG = typer.Option("", "--lang", help="Keep only these languages, comma-separat
 RULES = typer.Option(
     None, "--rules", help="Folder of rule files: a file named like a default one replaces it, others are added. Repeatable.",
 )
-THRESHOLD = typer.Option(0.8, "--dedup-threshold", min=0.0, max=1.0, help="Jaccard similarity at which two paragraphs are near-duplicates.")
+THRESHOLD = typer.Option(0.8, "--dedup-threshold", min=0.0, max=1.0,
+                         help="Jaccard similarity at which two paragraphs are near-duplicates (above 0, at most 1).")
 NO_DEDUP = typer.Option(False, "--no-dedup", help="Keep duplicate paragraphs (within and across documents).")
 NO_RULES = typer.Option(False, "--no-rules", help="Do not apply the boilerplate rules.")
 NO_CONTEXT = typer.Option(False, "--no-context", help="Do not remove short lines between removed lines.")
