@@ -52,68 +52,82 @@ def discover(root: Path, skip: Iterable[Path | None] = ()) -> list[Source]:
     if not root.is_dir():
         raise InputError(f"{root}: no such file or folder")
     skipped = [s for s in skipped if s not in root.resolve().parents]
+    outputs = [str(s) for s in skipped]
+    prefix = os.path.join(str(root), "")
     files, passed = _files_under(root)
-    inputs = [(p, real) for p, real in files
-              if kind_of(p.name) and not any(part.startswith(".") for part in p.relative_to(root).parts)
-              and not _under(p, skipped)]
-    found = _once_each(root, inputs) + [Source(p, p.relative_to(root).as_posix(), why) for p, why in passed
-                                        if not _under(p, skipped)]
-    found.sort(key=lambda s: s.path)
+    inputs = [(path, path[len(prefix):], real, linked) for path, real, linked in files
+              if kind_of(path) and not any(real == f or real.startswith(f + os.sep) for f in outputs)]
+    found = _once_each(inputs) + [Source(Path(p), p[len(prefix):], why) for p, why in passed
+                                  if not _under(Path(p), skipped)]
+    found.sort(key=lambda s: s.rel.split("/"))  # as the paths sort, part by part
     check_collisions([s for s in found if not s.skipped])
     return found
 
 
-def _files_under(root: Path) -> tuple[list[tuple[Path, Path]], list[tuple[Path, str]]]:
-    """Every file under `root` but in hidden folders, sorted, with its real path; and what is not
-    followed, with why: a symbolic link to a folder that holds it (it would loop), a link to nothing,
-    an earlier run's output (see _earlier_outputs).
+def _files_under(root: Path) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str]]]:
+    """Every file under `root` but hidden ones and those in hidden folders, with its real path and
+    whether a symbolic link led to it; and
+    what is not followed, with why: a symbolic link to a folder that holds it (it would loop), a
+    link to nothing, an earlier run's output (see _earlier_outputs).
 
     Symbolic links to folders are followed, as `find -L` and `rsync -L` do: a folder of shards
     linked in is part of the input. A folder that cannot be listed is an InputError: Path.rglob
-    passes over it in silence, and every document in it would be lost without a word."""
+    passes over it in silence, and every document in it would be lost without a word. os.scandir
+    tells files, folders and links apart without a system call per file."""
     found, passed, unlisted = [], [], []
-    top = root.resolve()
-    # the real paths of the folders walked down to each folder, and whether a link led there
-    chains: dict[str, tuple[list[Path], bool]] = {str(root): ([top], False)}
-    for folder, subfolders, files in os.walk(root, onerror=unlisted.append, followlinks=True):
-        here = Path(folder)
-        chain, linked = chains.pop(folder)
-        kept = []
-        for name in subfolders:
-            if name.startswith("."):
+    # each folder to list, the real paths of the folders walked down to it, and whether a link led there
+    todo = [(str(root), [str(root.resolve())], False)]
+    while todo:
+        folder, chain, linked = todo.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            unlisted.append(exc)
+            continue
+        files = [e for e in entries if not _is_folder(e)]
+        earlier = _earlier_outputs([e.name for e in files])
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            path = here / name
-            mark = next((mark for mark in (MANIFEST_NAME, AUDIT_NAME) if (path / mark).is_file()), None)
-            if mark:
-                passed.append((path, f"an output folder of cleaner (it holds {mark}): cleaned copies, not inputs"))
-                continue
-            if path.is_symlink():
-                real = path.resolve()
-                if any(real == c or real in c.parents for c in chain):
-                    passed.append((path, f"a symbolic link to {os.readlink(path)}, a folder that holds it: "
-                                         "following it would loop"))
-                    continue
-                chains[os.path.join(folder, name)] = ([*chain, real], True)
-            else:
-                chains[os.path.join(folder, name)] = ([*chain, chain[-1] / name], linked)
-            kept.append(name)
-        subfolders[:] = kept
-        earlier = _earlier_outputs(files)
-        for name in files:
-            path = here / name
-            if name in earlier:
-                passed.append((path, earlier[name]))
-                continue
-            if not (linked or path.is_symlink()):
-                found.append((path, chain[-1] / name))  # no link on the way: no system call to resolve it
-            elif path.exists():
-                found.append((path, path.resolve()))
-            elif kind_of(name) and not name.startswith("."):
-                passed.append((path, f"a symbolic link to {os.readlink(path)}, which does not exist"))
+            if entry not in files:
+                mark = next((m for m in (MANIFEST_NAME, AUDIT_NAME) if os.path.isfile(os.path.join(entry.path, m))), None)
+                if mark:
+                    passed.append((entry.path, f"an output folder of cleaner (it holds {mark}): cleaned copies, "
+                                               "not inputs"))
+                elif not entry.is_symlink():
+                    todo.append((entry.path, [*chain, os.path.join(chain[-1], entry.name)], linked))
+                elif any(_within(c, real := os.path.realpath(entry.path)) for c in chain):
+                    passed.append((entry.path, f"a symbolic link to {os.readlink(entry.path)}, a folder that holds "
+                                               "it: following it would loop"))
+                else:
+                    todo.append((entry.path, [*chain, real], True))
+            elif entry.name in earlier:
+                passed.append((entry.path, earlier[entry.name]))
+            elif not (linked or entry.is_symlink()):
+                if entry.is_file():  # not a socket or a pipe
+                    found.append((entry.path, os.path.join(chain[-1], entry.name), False))  # no link on the way
+            elif os.path.exists(entry.path):
+                if os.path.isfile(entry.path):
+                    found.append((entry.path, os.path.realpath(entry.path), True))
+            elif kind_of(entry.name):
+                passed.append((entry.path, f"a symbolic link to {os.readlink(entry.path)}, which does not exist"))
     if unlisted:
         raise InputError("cannot list these folders, and their documents would be lost; nothing was written:\n  "
                          + "\n  ".join(f"{e.filename}: {e.strerror}" for e in unlisted))
-    return sorted(found), passed
+    return found, passed
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # through a link too
+    except OSError:
+        return False
+
+
+def _within(folder: str, path: str) -> bool:
+    """Whether `path` is `folder` or holds it (real paths)."""
+    return folder == path or folder.startswith(path.rstrip(os.sep) + os.sep)
 
 
 def _earlier_outputs(names: list[str]) -> dict[str, str]:
@@ -132,23 +146,22 @@ def _earlier_outputs(names: list[str]) -> dict[str, str]:
     return out
 
 
-def _once_each(root: Path, files: list[tuple[Path, Path]]) -> list[Source]:
-    """Inputs, one per real file: a file reached under two names (a link to it, two links to its
-    folder) is read under its own name, or the first through a link, and its other names are
-    recorded as skipped."""
-    top = root.resolve()
-    names: dict[Path, list[Path]] = {}
-    for path, real in files:
-        if path.is_file():  # not a socket or a pipe
-            names.setdefault(real, []).append(path)
-    first = {real: min(paths, key=lambda p: (top / p.relative_to(root) != real, p)) for real, paths in names.items()}
+def _once_each(files: list[tuple[str, str, str, bool]]) -> list[Source]:
+    """Inputs (path, rel, real path, whether a link led to it), one per real file: a file reached under two names (a link to
+    it, two links to its folder) is read under its own name, or the first through a link, and its
+    other names are recorded as skipped."""
+    names: dict[str, list[tuple[str, str, bool]]] = {}
+    for path, rel, real, linked in files:
+        names.setdefault(real, []).append((path, rel, linked))
     out = []
-    for real, paths in names.items():
-        read = first[real].relative_to(root).as_posix()
-        for path in paths:
-            rel = path.relative_to(root).as_posix()
-            out.append(Source(path, rel) if path == first[real] else
-                       Source(path, rel, f"the same file as {read} (through a symbolic link): read once"))
+    for paths in names.values():
+        if len(paths) == 1:
+            out.append(Source(Path(paths[0][0]), paths[0][1]))
+            continue
+        own = min(paths, key=lambda p: (p[2], p[1].split("/")))[1]
+        out += [Source(Path(path), rel) if rel == own else
+                Source(Path(path), rel, f"the same file as {own} (through a symbolic link): read once")
+                for path, rel, _ in paths]
     return out
 
 

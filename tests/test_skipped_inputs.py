@@ -98,3 +98,12 @@ def test_an_earlier_file_output_and_its_side_files_inside_the_input_are_skipped_
     assert summary.failed == 0 and summary.documents_in == 1
     assert {k for k, (status, _) in got.items() if status == "skipped"} == {
         "old.jsonl", "old.jsonl.audit.jsonl", "old.jsonl.manifest.jsonl"}
+
+
+def test_an_input_folder_given_through_a_link_still_reads_each_file_under_its_own_name(tmp_path):
+    texts(tmp_path / "real", ["z.txt"])
+    os.symlink("z.txt", tmp_path / "real" / "a.txt")
+    os.symlink(tmp_path / "real", tmp_path / "in")
+    clean_corpus(tmp_path / "in", tmp_path / "out", FAST, workers=1)
+    got = entries(tmp_path / "out")
+    assert got["z.txt"] == ("written", "z.txt") and got["a.txt"][0] == "skipped"
