@@ -6,7 +6,7 @@ import json
 import json.encoder
 from functools import lru_cache
 
-from .document import Document, EmptyInput, Failure, Removal
+from .document import Document, EmptyInput, Failure, Removal, SkippedInput
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 # json.dumps builds a new encoder for every call; the C one made once does the same work
@@ -118,7 +118,10 @@ def manifest_entry(item: Document | Failure | EmptyInput, output: str = "") -> d
 
     "input" says where the document was when its id does not (a JSON lines record with an id of
     its own): `data.jsonl:LINE`; a failure's id is always its place in the input. An input file
-    that held no document has a line of its own, with no "doc": status "empty" and why."""
+    that held no document has a line of its own, with no "doc": status "empty" and why; so has a
+    file or folder under the input folder that was not read: status "skipped" and why."""
+    if isinstance(item, SkippedInput):
+        return {"input": item.input, "status": "skipped", "reason": item.reason}
     if isinstance(item, EmptyInput):
         return {"input": item.input, "status": "empty", "reason": item.reason}
     where = {"input": item.origin} if item.origin and item.origin != item.id else {}

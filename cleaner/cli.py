@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from enum import StrEnum
 from pathlib import Path
@@ -56,6 +60,9 @@ def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_
 
     Keyword-only, each named as the commands' parameter is: twenty flags, most of them bool,
     passed by position could be misordered without a sound."""
+    if not dedup_threshold > 0:  # typer's range has no open end: 0 would make every paragraph a near-duplicate
+        raise typer.BadParameter(f"{dedup_threshold} is not above 0 (a Jaccard similarity in (0, 1]; at 0 every "
+                                 "paragraph is a near-duplicate of the first)", param_hint="'--dedup-threshold'")
     langs = language_codes(lang.split(","))
     try:
         check_languages(langs)
@@ -77,7 +84,8 @@ LANG = typer.Option("", "--lang", help="Keep only these languages, comma-separat
 RULES = typer.Option(
     None, "--rules", help="Folder of rule files: a file named like a default one replaces it, others are added. Repeatable.",
 )
-THRESHOLD = typer.Option(0.8, "--dedup-threshold", min=0.0, max=1.0, help="Jaccard similarity at which two paragraphs are near-duplicates.")
+THRESHOLD = typer.Option(0.8, "--dedup-threshold", min=0.0, max=1.0,
+                         help="Jaccard similarity at which two paragraphs are near-duplicates (above 0, at most 1).")
 NO_DEDUP = typer.Option(False, "--no-dedup", help="Keep duplicate paragraphs (within and across documents).")
 NO_RULES = typer.Option(False, "--no-rules", help="Do not apply the boilerplate rules.")
 NO_CONTEXT = typer.Option(False, "--no-context", help="Do not remove short lines between removed lines.")
@@ -189,7 +197,7 @@ def clean(
                             **({"dedup_boilerplate_docs": 0} if no_dedup_boilerplate else {}))
     show = not quiet and err.is_terminal
     try:
-        with Progress("[progress.description]{task.description}", BarColumn(), TimeElapsedColumn(),
+        with _stop_on_sigterm(), Progress("[progress.description]{task.description}", BarColumn(), TimeElapsedColumn(),
                       console=err, disable=not show) as bar:
             task = bar.add_task("cleaning", total=None)
             summary = clean_corpus(str(input), str(output), options, workers or os.cpu_count(), audit,
@@ -198,10 +206,13 @@ def clean(
     except (InputError, RuleError, ResumeError, MissingExtra) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
-    except KeyboardInterrupt:
+    except BrokenPipeError:  # standard output's reader went away (| head): its audit and manifest were discarded
+        raise _reader_gone() from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
         if Path("-") not in (input, output):  # standard input and output cannot be resumed
-            err.print("interrupted: the same command with --resume finishes the run", highlight=False)
-        raise typer.Exit(130) from None
+            what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+            err.print(f"{what}: the same command with --resume finishes the run", highlight=False)
+        raise typer.Exit(STOPPED_BY_SIGTERM if isinstance(exc, Terminated) else 130) from None
     except (BrokenProcessPool, OSError) as exc:  # not the documents' fault: exit 1 would say they failed
         why = "a worker process died (killed, out of memory?)" if isinstance(exc, BrokenProcessPool) else str(exc)
         resumable = "; the same command with --resume finishes it" if Path("-") not in (input, output) else ""
@@ -211,7 +222,9 @@ def clean(
         _print_summary(summary)
         for name, why in summary.empty_inputs:
             err.print(f"[yellow]empty input:[/yellow] {escape(name)}: {escape(why)}", highlight=False)
-    if not summary.documents_in and not summary.empty_inputs:  # a folder without a file of a known kind
+        for name, why in summary.skipped_inputs:
+            err.print(f"[yellow]skipped:[/yellow] {escape(name)}: {escape(why)}", highlight=False, soft_wrap=True)
+    if not summary.documents_in and not summary.empty_inputs and not summary.skipped_inputs:  # a folder without a file of a known kind
         suffixes = " ".join(suffix for suffix, _ in KINDS)
         err.print(f"[yellow]warning:[/yellow] no input files under {escape(str(input))} (inputs end in {suffixes}; "
                   "hidden files are skipped)", highlight=False, soft_wrap=True)
@@ -260,7 +273,7 @@ def explain(
     except RuleError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
-    console = Console()
+    console = _PipedConsole()
     source = Source(file, file.name)
     failed = False
     try:
@@ -270,15 +283,19 @@ def explain(
     except MissingExtra as exc:  # the file's format needs a package that is not installed
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
-    for item in items:
-        if isinstance(item, EmptyInput):
-            err.print(f"{escape(file.name)} holds no documents: {escape(item.reason)}", highlight=False)
-            continue
-        if not hasattr(item, "paragraphs"):
-            err.print(f"[red]failed:[/red] {escape(item.id)}: {escape(item.error)}")
-            failed = True
-            continue
-        render(cleaner.clean(item).document, console)
+    try:
+        for item in items:
+            if isinstance(item, EmptyInput):
+                err.print(f"{escape(file.name)} holds no documents: {escape(item.reason)}", highlight=False)
+                continue
+            if not hasattr(item, "paragraphs"):
+                err.print(f"[red]failed:[/red] {escape(item.id)}: {escape(item.error)}")
+                failed = True
+                continue
+            render(cleaner.clean(item).document, console)
+        sys.stdout.flush()
+    except BrokenPipeError:  # explain FILE | head
+        raise _reader_gone() from None
     raise typer.Exit(1 if failed else 0)
 
 
@@ -293,6 +310,55 @@ def rules_check(folder: Path = typer.Argument(..., help="A folder of rule files 
     raise typer.Exit(1 if problems else 0)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (kill, systemd, a batch system's time limit): the run stops as on Ctrl-C, its state
+    kept for --resume. A KeyboardInterrupt, so that it passes every `except Exception` as Ctrl-C does."""
+
+
+STOPPED_BY_SIGTERM = 143  # 128 + SIGTERM, what the shell reports for a process SIGTERM ended
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM raises Terminated in the run, as SIGINT raises KeyboardInterrupt: without this it ended
+    the process at once, silent, with no word that --resume would finish the run."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+STOPPED_BY_SIGPIPE = 141  # 128 + SIGPIPE: what the shell reports for cat or grep when their reader goes away
+
+
+def _reader_gone() -> typer.Exit:
+    """Standard output's reader went away (`cleaner ... | head`): stop quietly, as cat and grep do,
+    whom SIGPIPE ends (exit status 141), rather than print an error no one asked for. Exit 1, what
+    Python's documentation suggests, would say here that documents failed. Standard output then
+    points at /dev/null: what is left in its buffer must not fail again when Python flushes it."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # a standard output of no file descriptor (a test's): nothing to flush
+        pass
+    return typer.Exit(STOPPED_BY_SIGPIPE)
+
+
+class _PipedConsole(Console):
+    def on_broken_pipe(self) -> None:
+        """rich's own exits 1, which would say that the document failed: the command's handling instead."""
+        raise BrokenPipeError
+
+
 def _print_summary(s: Summary) -> None:
     table = Table(title="cleaner: summary", show_header=False)
     table.add_row("documents in", str(s.documents_in))
@@ -301,6 +367,8 @@ def _print_summary(s: Summary) -> None:
     table.add_row("failed", str(s.failed))
     if s.empty_inputs:
         table.add_row("empty inputs", f"{len(s.empty_inputs)} (files holding no documents)")
+    if s.skipped_inputs:
+        table.add_row("skipped", f"{len(s.skipped_inputs)} (files or folders not read, each named below)")
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in s.languages.most_common(10)))
     table.add_row("time", f"{s.seconds:.1f} s, {s.bytes_in / 1e6:.1f} MB, {s.megabytes_per_second:.2f} MB/s, "
                           f"{s.documents_in / s.seconds if s.seconds else 0:.0f} docs/s")

@@ -128,3 +128,10 @@ class EmptyInput:
     input: str  # the file, relative to the input root
     reason: str
     output: str = ""
+
+
+@dataclass(frozen=True)
+class SkippedInput(EmptyInput):
+    """A file or folder under the input folder that is not read, and why (a second name for a file
+    read already, a link that would loop, an earlier run's output): recorded like an empty input,
+    so that nothing under the input folder is passed over in silence."""

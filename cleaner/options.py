@@ -113,6 +113,12 @@ class Options:
     rule_timeout: float = 0.5
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not 0 < self.dedup_threshold <= 1:  # NaN too
+            raise ValueError(f"dedup_threshold must be above 0 and at most 1, not {self.dedup_threshold}: it is the "
+                             "Jaccard similarity at which two paragraphs are near-duplicates (at 0 every paragraph "
+                             "is a near-duplicate of the first)")
+
     def extraction(self) -> Extraction:
         """The html_* options, as the reader takes them."""
         return Extraction(favor_recall=self.html_favor_recall, fallback_share=self.html_fallback_share,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,6 +22,10 @@ __all__ = ["InputError", "Source", "check_collisions", "check_output_paths", "di
 
 
 FILE_LIKE = (".gz", ".zst", ".json", ".csv")  # besides the suffixes of inputs: names no one gives a folder
+# the side files of a folder output; beside a file output NAME: NAME.audit.jsonl, NAME.manifest.jsonl
+AUDIT_NAME = "cleaner-audit.jsonl"
+MANIFEST_NAME = "cleaner-manifest.jsonl"
+SIDE_FILE = re.compile(r"(.+)\.(audit|manifest)\.jsonl(\.gz|\.zst)?", re.IGNORECASE)
 
 
 class InputError(ValueError):
@@ -48,30 +53,117 @@ def discover(root: Path, skip: Iterable[Path | None] = ()) -> list[Source]:
     if not root.is_dir():
         raise InputError(f"{root}: no such file or folder")
     skipped = [s for s in skipped if s not in root.resolve().parents]
-    found = [
-        Source(p, p.relative_to(root).as_posix())
-        for p in _files_under(root)
-        if p.is_file() and kind_of(p.name)
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-        and not _under(p, skipped)
-    ]
-    check_collisions(found)
+    outputs = [str(s) for s in skipped]
+    prefix = os.path.join(str(root), "")
+    files, passed = _files_under(root)
+    inputs = [(path, path[len(prefix):], real, linked) for path, real, linked in files
+              if kind_of(path) and not any(real == f or real.startswith(f + os.sep) for f in outputs)]
+    found = _once_each(inputs) + [Source(Path(p), p[len(prefix):], why) for p, why in passed
+                                  if not _under(Path(p), skipped)]
+    found.sort(key=lambda s: s.rel.split("/"))  # as the paths sort, part by part
+    check_collisions([s for s in found if not s.skipped])
     return found
 
 
-def _files_under(root: Path) -> list[Path]:
-    """Every file under `root` but in hidden folders, sorted; symlinked folders are not followed.
+def _files_under(root: Path) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str]]]:
+    """Every file under `root` but hidden ones and those in hidden folders, with its real path and
+    whether a symbolic link led to it; and
+    what is not followed, with why: a symbolic link to a folder that holds it (it would loop), a
+    link to nothing, an earlier run's output (see _earlier_outputs).
 
-    A folder that cannot be listed is an InputError: Path.rglob passes over it in silence, and
-    every document in it would be lost without a word."""
-    found, unlisted = [], []
-    for folder, subfolders, files in os.walk(root, onerror=unlisted.append):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        found += [Path(folder) / name for name in files]
+    Symbolic links to folders are followed, as `find -L` and `rsync -L` do: a folder of shards
+    linked in is part of the input. A folder that cannot be listed is an InputError: Path.rglob
+    passes over it in silence, and every document in it would be lost without a word. os.scandir
+    tells files, folders and links apart without a system call per file."""
+    found, passed, unlisted = [], [], []
+    # each folder to list, the real paths of the folders walked down to it, and whether a link led there
+    todo = [(str(root), [str(root.resolve())], False)]
+    while todo:
+        folder, chain, linked = todo.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            unlisted.append(exc)
+            continue
+        files = [e for e in entries if not _is_folder(e)]
+        earlier = _earlier_outputs([e.name for e in files])
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry not in files:
+                mark = next((m for m in (MANIFEST_NAME, AUDIT_NAME) if os.path.isfile(os.path.join(entry.path, m))), None)
+                if mark:
+                    passed.append((entry.path, f"an output folder of cleaner (it holds {mark}): cleaned copies, "
+                                               "not inputs"))
+                elif not entry.is_symlink():
+                    todo.append((entry.path, [*chain, os.path.join(chain[-1], entry.name)], linked))
+                elif any(_within(c, real := os.path.realpath(entry.path)) for c in chain):
+                    passed.append((entry.path, f"a symbolic link to {os.readlink(entry.path)}, a folder that holds "
+                                               "it: following it would loop"))
+                else:
+                    todo.append((entry.path, [*chain, real], True))
+            elif entry.name in earlier:
+                passed.append((entry.path, earlier[entry.name]))
+            elif not (linked or entry.is_symlink()):
+                if entry.is_file():  # not a socket or a pipe
+                    found.append((entry.path, os.path.join(chain[-1], entry.name), False))  # no link on the way
+            elif os.path.exists(entry.path):
+                if os.path.isfile(entry.path):
+                    found.append((entry.path, os.path.realpath(entry.path), True))
+            elif kind_of(entry.name):
+                passed.append((entry.path, f"a symbolic link to {os.readlink(entry.path)}, which does not exist"))
     if unlisted:
         raise InputError("cannot list these folders, and their documents would be lost; nothing was written:\n  "
                          + "\n  ".join(f"{e.filename}: {e.strerror}" for e in unlisted))
-    return sorted(found)
+    return found, passed
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # through a link too
+    except OSError:
+        return False
+
+
+def _within(folder: str, path: str) -> bool:
+    """Whether `path` is `folder` or holds it (real paths)."""
+    return folder == path or folder.startswith(path.rstrip(os.sep) + os.sep)
+
+
+def _earlier_outputs(names: list[str]) -> dict[str, str]:
+    """Which files of one folder an earlier run of cleaner wrote, and why they are no inputs: the
+    side files of a folder output (this folder is the input, or holds the input), and a file output
+    with the side files beside it (`old.jsonl`, `old.jsonl.audit.jsonl`, `old.jsonl.manifest.jsonl`)."""
+    out = {name: f"the {'audit' if name == AUDIT_NAME else 'manifest'} of an earlier run of cleaner, not documents"
+           for name in names if name in (AUDIT_NAME, MANIFEST_NAME)}
+    present = set(names)
+    for name in names:
+        side = SIDE_FILE.fullmatch(name)
+        output = side and side[1] + (side[3] or "")
+        if output and output in present:
+            out[name] = f"the {side[2].lower()} of an earlier run of cleaner (beside its output {output}), not documents"
+            out[output] = f"an output of cleaner (its {side[2].lower()} {name} lies beside it): cleaned copies, not inputs"
+    return out
+
+
+def _once_each(files: list[tuple[str, str, str, bool]]) -> list[Source]:
+    """Inputs (path, rel, real path, whether a link led to it), one per real file: a file reached under two names (a link to
+    it, two links to its folder) is read under its own name, or the first through a link, and its
+    other names are recorded as skipped."""
+    names: dict[str, list[tuple[str, str, bool]]] = {}
+    for path, rel, real, linked in files:
+        names.setdefault(real, []).append((path, rel, linked))
+    out = []
+    for paths in names.values():
+        if len(paths) == 1:
+            out.append(Source(Path(paths[0][0]), paths[0][1]))
+            continue
+        own = min(paths, key=lambda p: (p[2], p[1].split("/")))[1]
+        out += [Source(Path(path), rel) if rel == own else
+                Source(Path(path), rel, f"the same file as {own} (through a symbolic link): read once")
+                for path, rel, _ in paths]
+    return out
 
 
 def _under(path: Path, folders: list[Path]) -> bool:
@@ -128,7 +220,11 @@ def read(source: Source, options: Options | None = None) -> Iterator[Document | 
 
 
 def to_document(raw: Raw, options: Options) -> Document | Failure:
-    """Decode, extract (under the HTML time limit) and segment; what cannot be done is a Failure."""
+    """Decode, extract (under the HTML time limit) and segment; what cannot be done is a Failure.
+    A raw document `dropped` by its reader is a Document removed whole, unread, for that reason."""
+    if raw.dropped is not None:
+        return Document(id=raw.id, text="", source=raw.source, site=raw.site, meta=raw.meta, output=raw.output,
+                        origin=raw.origin, removed=raw.dropped)
     try:
         if raw.data is not None:
             decoded = decode(raw.data, html=raw.kind == "html", declared=raw.encoding)

@@ -52,8 +52,8 @@ def fingerprint(sources: list[Source], options, output: str) -> str:
     """What must not change between a run and its resumption: inputs (size, mtime), options, the
     rule files' contents (a rule edited in between would mix old and new rules), output, and
     cleaner itself (chunks saved by another version hold another version's decisions)."""
-    listing = [(s.rel, 0, 0) if s.is_stdin else (s.rel, s.path.stat().st_size, s.path.stat().st_mtime_ns)
-               for s in sources]
+    listing = [(s.rel, 0, 0) if s.is_stdin else (s.rel, s.skipped, 0) if s.skipped
+               else (s.rel, s.path.stat().st_size, s.path.stat().st_mtime_ns) for s in sources]
     rules = [(str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in rule_files(tuple(options.rules_dirs))]
     text = json.dumps([listing, rules, asdict(options), output, code_fingerprint()], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()

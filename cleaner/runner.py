@@ -46,7 +46,7 @@ from .formats import Raw, Source, raw_items
 from .formats.streams import COMPRESSED, check_compressor
 from .language import profiles
 from .options import Options
-from .reading import InputError, check_output_paths, discover, to_document
+from .reading import AUDIT_NAME, MANIFEST_NAME, InputError, check_output_paths, discover, to_document
 from .resume import ResumeError, RunState, fingerprint, spooled
 from .sketch import Marks, carry_marks, new_marks, reads_of, sketch
 from .steps import CorpusStep, Step
@@ -57,8 +57,6 @@ from .writers import STDOUT, open_writer, output_kind
 Read = Raw | Failure | EmptyInput  # what the readers give: a document to clean, or what is recorded as it is
 Done = Document | Failure | EmptyInput  # what the chain gives back, in input order
 
-AUDIT_NAME = "cleaner-audit.jsonl"
-MANIFEST_NAME = "cleaner-manifest.jsonl"
 STATE_NAME = ".cleaner-state"
 BATCH_DOCS = 64
 BATCH_BYTES = 4 << 20
@@ -83,6 +81,10 @@ def _start_worker(options: Options, parent: int | None = None, steps: list[Step]
         _options = _started_with = options
     if parent is not None:  # a pool worker: what it has built (models, rules) lives as long as it does
         _quiet_collector()
+        # SIGTERM to the whole process group (systemd, kill -TERM -PGID) is the run's to handle: a
+        # worker killed by it would break the pool first, and the run would say a worker died. The
+        # worker ends with its run anyway (see _die_with).
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def clean_batch_with(options: Options, batch: list[Read]) -> list[Done]:
@@ -311,8 +313,8 @@ class Workers:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
+        if self.pool is not None:  # a run that stopped (Ctrl-C, SIGTERM, an error) waits for no batch not started
+            self.pool.shutdown(cancel_futures=exc[0] is not None)
 
     def in_order(self, calls: Iterable[tuple]) -> Iterator:
         """The result of `function(*args)` for each (function, *args) of `calls`, in order."""
@@ -425,12 +427,12 @@ def _pass_two(state: RunState, chunks: int, tail: list[Step], output: Path | str
                 manifest.write("".join(map(json_line, entries)))
             summary.merge(part)
             summary.step_seconds["write"] += time.process_time() - clock
+        writer.commit()  # standard output's last flush may find its reader gone: the side files go too
     except BaseException:
         for f in (audit, manifest, writer):
             if f:
                 f.discard()
         raise
-    writer.commit()
     for f in (audit, manifest):
         if f:
             f.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .document import Document, EmptyInput, Failure
+from .document import Document, EmptyInput, Failure, SkippedInput
 
 
 @dataclass
@@ -23,11 +23,15 @@ class Summary:
     languages: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     empty_inputs: list[tuple[str, str]] = field(default_factory=list)  # (file, why): no documents, none counted
+    skipped_inputs: list[tuple[str, str]] = field(default_factory=list)  # (file or folder, why): not read
     # where the time went: CPU seconds per step class (summed over the worker processes), and
     # per stage of the run ("read", "observe <step>", "spool", "write")
     step_seconds: Counter = field(default_factory=Counter)
 
     def add(self, item: Document | Failure | EmptyInput) -> None:
+        if isinstance(item, SkippedInput):
+            self.skipped_inputs.append((item.input, item.reason))
+            return
         if isinstance(item, EmptyInput):
             self.empty_inputs.append((item.input, item.reason))
             return
@@ -59,6 +63,7 @@ class Summary:
             getattr(self, name).update(getattr(other, name))
         self.failures += other.failures
         self.empty_inputs += other.empty_inputs
+        self.skipped_inputs += other.skipped_inputs
 
     @property
     def megabytes_per_second(self) -> float:

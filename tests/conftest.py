@@ -113,9 +113,10 @@ def accounted(summary, manifest_path: Path) -> list[dict]:
     """The manifest's document entries, after checking that they, its lines for input files that
     held no document, and the summary add up."""
     entries = manifest(manifest_path)
-    documents = [e for e in entries if e["status"] != "empty"]
+    documents = [e for e in entries if e["status"] not in ("empty", "skipped")]
     assert summary.documents_in == summary.written + summary.removed + summary.failed == len(documents)
     assert [(e["input"], e["reason"]) for e in entries if e["status"] == "empty"] == summary.empty_inputs
+    assert [(e["input"], e["reason"]) for e in entries if e["status"] == "skipped"] == summary.skipped_inputs
     return documents
 
 

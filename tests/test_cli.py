@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 import typer
+from conftest import ENV
 from prose import EN, lines
+from typer.testing import CliRunner
 
 from cleaner.cli import app
 
@@ -331,3 +334,68 @@ def test_a_single_input_of_no_known_suffix_is_read_as_plain_text(corpus, clean_r
     out, result = clean_run(corpus({"NOTES": lines(EN[0])}) / "NOTES")
     assert result.exit_code == 0, result.output
     assert (out / "NOTES.txt").read_text(encoding="utf-8") == EN[0] + "\n"
+
+
+def _read_one_line_then_hang_up(*args: object) -> subprocess.CompletedProcess:
+    """`cleaner ARGS | head -1`: the reader of standard output goes away after one line."""
+    run = subprocess.Popen([sys.executable, "-m", "cleaner.cli", *map(str, args)], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=ENV)
+    first = run.stdout.readline()
+    run.stdout.close()
+    stderr = run.stderr.read()
+    run.wait(timeout=120)
+    return subprocess.CompletedProcess(args, run.returncode, first, stderr)
+
+
+def _many_records(path: Path, n: int = 3000) -> Path:
+    path.write_text("".join(json.dumps({"id": str(i), "text": f"{EN[0]} {i}"}) + "\n" for i in range(n)))
+    return path
+
+
+def test_clean_to_a_pipe_closed_early_stops_quietly_with_141_and_leaves_no_side_files(tmp_path):
+    src = _many_records(tmp_path / "big.jsonl")
+    run = _read_one_line_then_hang_up("clean", src, "-", "-q", "--workers", "1", "--no-dedup", "--no-classifier",
+                                      "--audit", tmp_path / "a.jsonl", "--manifest", tmp_path / "m.jsonl")
+    assert json.loads(run.stdout)["id"] == "0"
+    assert (run.returncode, run.stderr.decode()) == (141, "")  # as cat or grep, ended by SIGPIPE: 128 + 13
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl"]  # no manifest of documents no one read
+
+
+def test_explain_to_a_pipe_closed_early_stops_quietly_with_141(tmp_path):
+    src = _many_records(tmp_path / "big.jsonl", 300)
+    run = _read_one_line_then_hang_up("explain", src, "--no-classifier")
+    assert run.stdout and (run.returncode, run.stderr.decode()) == (141, "")
+
+
+TERM_AT = """
+import multiprocessing, os, signal, sys
+if "fork" in multiprocessing.get_all_start_methods():
+    multiprocessing.set_start_method("fork", force=True)
+import cleaner.resume
+from cleaner.cli import main
+calls, real = [0], cleaner.resume.RunState.save
+def save(self, *args):
+    calls[0] += 1
+    if calls[0] == 2:
+        os.kill(os.getpid(), signal.SIGTERM) if sys.argv[1] == "run" else os.killpg(0, signal.SIGTERM)
+    return real(self, *args)
+cleaner.resume.RunState.save = save
+sys.argv = ["cleaner", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("whom", ["run", "group"])  # kill PID; systemd, or kill -TERM -PGID: workers too
+def test_sigterm_stops_a_run_as_ctrl_c_does_it_says_how_to_finish_and_resume_does(tmp_path, whom):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(200):  # four batches
+        (src / f"{i:03d}.txt").write_text(f"{EN[0]} {i}")
+    flags = ["--workers", "2", "-q", "--no-classifier", "--no-dedup"]
+    run = subprocess.run([sys.executable, "-c", TERM_AT, whom, "clean", src, tmp_path / "out", *flags],
+                         capture_output=True, env=ENV, timeout=120, start_new_session=True)
+    assert run.returncode == 143, run.stderr.decode()[-2000:]
+    assert "the same command with --resume finishes the run" in " ".join(run.stderr.decode().split())
+    assert (tmp_path / "out" / ".cleaner-state").is_dir()
+    assert CliRunner().invoke(app, [str(a) for a in ("clean", src, tmp_path / "out", "--resume", *flags)]).exit_code == 0
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 200

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from prose import EN, lines
 
-from cleaner import Cleaner
+from cleaner import Cleaner, Options
 
 # EN[0] with its last word changed: a near-duplicate, not an exact one
 NEAR = EN[0].removesuffix("winter.") + "autumn."
@@ -42,6 +43,22 @@ def test_cli_accepts_every_threshold_its_help_allows(corpus, clean_run):
     out, result = clean_run(src, "--dedup-threshold", "1.0")
     assert result.exit_code == 0, result.output
     assert (out / "a.txt").exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-0.1", "1.5", "nan"])
+def test_cli_refuses_a_threshold_outside_zero_to_one_before_the_run(corpus, clean_run, value):
+    src = corpus({"a.txt": lines(EN[0], EN[1])})
+    out, result = clean_run(src, "--dedup-threshold", value)
+    assert result.exit_code == 2 and "--dedup-threshold" in result.output
+    assert not out.exists()  # 0 made every paragraph a near-duplicate of the first: almost nothing was kept
+
+
+@pytest.mark.parametrize("value", [0, -0.1, 1.5, float("nan")])
+def test_the_library_refuses_a_threshold_outside_zero_to_one(value):
+    with pytest.raises(ValueError, match="dedup_threshold must be above 0 and at most 1"):
+        Options(dedup_threshold=value)
+    with pytest.raises(ValueError, match="dedup_threshold"):
+        Cleaner(dedup_threshold=value)
 
 
 def test_case_and_punctuation_do_not_hide_a_duplicate():

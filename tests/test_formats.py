@@ -30,12 +30,12 @@ def records(n: int) -> list[dict]:
     return [{"id": f"doc-{i}", "text": article(i), "source": "crawl-7", "score": i / 10} for i in range(n)]
 
 
-def warc_file(path: Path, pages: list[tuple[str, bytes, str]]) -> Path:
-    """pages: (url, body, content type)"""
+def warc_file(path: Path, pages: list[tuple]) -> Path:
+    """pages: (url, body, content type), and the HTTP status line when it is not 200 OK"""
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=path.name.endswith(".gz"))
-        for url, body, ctype in pages:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+        for url, body, ctype, *status in pages:
+            headers = StatusAndHeaders(status[0] if status else "200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
     return path
 
@@ -119,6 +119,26 @@ def test_warc_html_responses_become_documents_with_their_url(tmp_path):
     assert [r["url"] for r in got] == ["https://example.org/a", "https://example.org/b"]
     # the header's charset is used, and iso-8859-1 read as windows-1252, as browsers read it
     assert "\u00e9vening" in got[1]["text"] and got[1]["cleaner"]["encoding"] == "cp1252"
+
+
+def test_warc_error_and_redirect_responses_are_removed_with_their_status_not_cleaned(tmp_path):
+    warc = warc_file(tmp_path / "crawl.warc.gz", [
+        ("https://example.org/a", page(1), "text/html"),
+        ("https://example.org/gone", page(2), "text/html", "404 Not Found"),
+        ("https://example.org/moved", page(3), "text/html", "301 Moved Permanently"),
+        ("https://example.org/broken", page(4), "text/html", "500 Internal Server Error"),
+        ("https://example.org/b", page(5), "text/html", "203 Non-Authoritative Information"),
+    ])
+    out = tmp_path / "out"
+    summary = clean_corpus(warc, out, FAST, workers=1)
+    entries = {e["doc"]: e for e in manifest(out / "cleaner-manifest.jsonl")}
+    assert [(e["status"], e.get("reason")) for e in entries.values()] == [
+        ("written", None), ("removed", "HTTP status 404"), ("removed", "HTTP status 301"),
+        ("removed", "HTTP status 500"), ("written", None)]
+    assert entries["https://example.org/gone"]["input"] == "crawl.warc.gz:2"
+    assert sorted(p.name for p in (out / "crawl").iterdir()) == ["000001.txt", "000005.txt"]
+    assert summary.documents_in == 5 and summary.written == 2 and summary.removed == 3 and summary.failed == 0
+    assert summary.documents_removed["read: HTTP status 404"] == 1
 
 
 @pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])

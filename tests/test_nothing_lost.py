@@ -255,13 +255,14 @@ def test_empty_inputs_are_recorded_in_input_order_whatever_the_worker_count(tmp_
     assert runs[1] == runs[2]
 
 
-def test_an_empty_standard_input_is_recorded_as_an_empty_input(tmp_path):
+@pytest.mark.parametrize(("given", "reason"), [(b"", "0 bytes"), (b"\n", "no JSON lines record")])
+def test_an_empty_standard_input_is_recorded_as_an_empty_input(tmp_path, given, reason):
     run = subprocess.run([sys.executable, "-m", "cleaner.cli", "clean", "-", "-", "--workers", "1",
-                          "--manifest", str(tmp_path / "m.jsonl")], input=b"\n", capture_output=True, env=ENV, timeout=120)
+                          "--manifest", str(tmp_path / "m.jsonl")], input=given, capture_output=True, env=ENV, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout == b""
-    assert manifest(tmp_path / "m.jsonl") == [{"input": "stdin", "status": "empty", "reason": "no JSON lines record"}]
-    assert "empty input: stdin: no JSON lines record" in run.stderr.decode()
+    assert manifest(tmp_path / "m.jsonl") == [{"input": "stdin", "status": "empty", "reason": reason}]
+    assert f"empty input: stdin: {reason}" in run.stderr.decode()
 
 
 def test_an_input_file_that_cannot_be_read_fails_alone_and_the_run_goes_on(tmp_path, monkeypatch):

@@ -1,7 +1,8 @@
 """Input formats: each reader turns one input into raw documents, in input order, streaming.
 
 A reader yields `Raw` items (the bytes or text of one document, not yet decoded, extracted or
-segmented: that work is done by the worker processes) or `Failure`s for what it could not read.
+segmented: that work is done by the worker processes) or `Failure`s for what it could not read
+(and the JSON lines reader an `EmptyInput` for a standard input of 0 bytes).
 Readers never hold more than one document (or one Parquet batch) in memory.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..document import EmptyInput, Failure
+from ..document import EmptyInput, Failure, SkippedInput
 from ..options import Options
 from .base import Raw, Source
 from .files import read_file
@@ -33,6 +34,9 @@ def raw_items(source: Source, options: Options) -> Iterator[Raw | Failure | Empt
     0 bytes (even a .parquet, which would otherwise be unreadable), or one whose records are
     only blank lines, no rows or no HTML responses. A file of one document is that document. A file
     that cannot be opened (no permission, removed since the run started) is a Failure naming it."""
+    if source.skipped:
+        yield SkippedInput(source.rel, source.skipped)
+        return
     empty = True
     try:
         if source.many and not source.is_stdin and source.path.stat().st_size == 0:

@@ -6,6 +6,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..document import Removal
+
 STDIN = "-"
 
 # longest suffix first: `.jsonl.gz` is JSON lines, `.gz` alone is not an input
@@ -35,6 +37,7 @@ class Source:
 
     path: Path
     rel: str
+    skipped: str = ""  # why this file or folder under the input folder is not read (then it is no input)
 
     @property
     def is_stdin(self) -> bool:
@@ -91,6 +94,7 @@ class Raw:
     encoding: str = ""  # a charset declared outside the document (HTTP header)
     meta: dict = field(default_factory=dict)
     origin: str = ""  # where in the input it is: the file, or "file.jsonl:LINE" for a record
+    dropped: Removal | None = None  # why it is removed unread (a WARC response with an HTTP error status)
 
     @property
     def size(self) -> int:

@@ -10,18 +10,20 @@ import json
 import re
 from collections.abc import Iterator
 
-from ..document import Failure
+from ..document import EmptyInput, Failure
 from ..options import Options
 from .base import Raw, Source
 from .streams import decompressed, lines
 
 
-def read_jsonl(source: Source, options: Options) -> Iterator[Raw | Failure]:
+def read_jsonl(source: Source, options: Options) -> Iterator[Raw | Failure | EmptyInput]:
+    """The records of one file; standard input of 0 bytes is an EmptyInput that says so (a file's
+    size raw_items sees before reading, standard input's only by reading it)."""
     name = "-" if source.is_stdin else source.path.name
     handle = source.open()
-    number = 0
+    number, size = 0, [0]
     try:
-        for number, line in lines(decompressed(handle, name), options.max_document_bytes):
+        for number, line in lines(_counted(decompressed(handle, name), size), options.max_document_bytes):
             doc_id, output = f"{source.rel}:{number}", source.member_output(number)
             if line is None:
                 yield Failure(doc_id, f"line longer than {options.max_document_bytes} bytes", output)
@@ -34,6 +36,14 @@ def read_jsonl(source: Source, options: Options) -> Iterator[Raw | Failure]:
     finally:
         if not source.is_stdin:
             handle.close()
+    if source.is_stdin and not size[0]:
+        yield EmptyInput(source.rel, "0 bytes", source.output)
+
+
+def _counted(chunks: Iterator[bytes], size: list[int]) -> Iterator[bytes]:
+    for chunk in chunks:
+        size[0] += len(chunk)
+        yield chunk
 
 
 def record_to_raw(line: bytes, doc_id: str, output: str, source: Source, options: Options) -> Raw | Failure:

@@ -1,10 +1,14 @@
-"""WARC (.warc, .warc.gz) with warcio: every HTML response is a document, its URL the source."""
+"""WARC (.warc, .warc.gz) with warcio: every HTML response is a document, its URL the source.
+
+A response whose HTTP status is not 2xx (a 404 page, a redirect's body, a server error) is the
+server's page about the URL, not the URL's content: it is a document removed unread, its status
+the reason, so that the manifest still accounts for every HTML response."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..document import Failure
+from ..document import Failure, Removal
 from ..extract import host
 from ..options import Options
 from .base import Raw, Source
@@ -31,6 +35,12 @@ def read_warc(source: Source, options: Options) -> Iterator[Raw | Failure]:
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
                 origin, output = f"{source.rel}:{number}", source.member_output(number)
                 doc_id = url or origin
+                status = record.http_headers.get_statuscode() or ""
+                if not status.startswith("2"):
+                    yield Raw(doc_id, output, "html", source=url, site=host(url) or source.site, origin=origin,
+                              meta={"url": url, "warc_record": number, "http_status": status},
+                              dropped=Removal("read", f"HTTP status {status or 'missing'}", "http-status"))
+                    continue
                 data = record.content_stream().read(options.max_document_bytes + 1)
                 if len(data) > options.max_document_bytes:
                     yield Failure(doc_id, f"document too large (> {options.max_document_bytes} bytes)", output, origin)
