@@ -55,9 +55,10 @@ class Cleaner:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _corpus=threading.Lock())
 
-    def document(self, text: str | bytes, id: str = "<text>", format: str = "text", url: str = "",
+    def document(self, text: str | bytes, id: str = "<text>", format: str = "auto", url: str = "",
                  site: str = "", meta: dict | None = None) -> Document:
-        """Read a text (or, with format="html", a page) into an unmarked document.
+        """Read a text (or, with format="html", a page) into an unmarked document; "auto" takes a
+        text that opens as a page does (a doctype, <html>, <head> or <body>) for a page.
 
         Bytes are decoded as the command line decodes a file (BOM, UTF-8, the page's declared
         charset, detection); half a UTF-16 pair ('\\ud800'), which no output can encode, becomes
@@ -65,6 +66,8 @@ class Cleaner:
         if format not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))}, not {format!r}")
         meta = dict(meta or {})
+        if format == "auto":
+            format = "html" if looks_like_html(text) else "text"
         if isinstance(text, bytes | bytearray | memoryview):
             decoded = decode(bytes(text), html=format == "html")
             text, replaced = decoded.text, decoded.replaced
@@ -77,7 +80,7 @@ class Cleaner:
         return from_text(text, id, format, site=site, source=url, meta=meta,
                          extraction=self.options.extraction(), repair=self.options.repair_mojibake)
 
-    def clean(self, doc: str | bytes | Document, id: str = "<text>", format: str = "text", url: str = "") -> Result:
+    def clean(self, doc: str | bytes | Document, id: str = "<text>", format: str = "auto", url: str = "") -> Result:
         if not isinstance(doc, Document):
             doc = self.document(doc, id, format, url)
         local, tail = split(self.steps)
@@ -105,7 +108,7 @@ class Cleaner:
                 meta = {k: v for k, v in item.items() if k != text_field}
                 doc_id = item.get(id_field)
                 doc = self.document(item[text_field], str(n if doc_id is None else doc_id),
-                                    item.get("format", "text"), str(item.get("url", "")), meta=meta)
+                                    item.get("format", "auto"), str(item.get("url", "")), meta=meta)
                 yield self.clean(doc)
             else:
                 yield self.clean(item, id=str(n))
@@ -119,7 +122,10 @@ class Cleaner:
 
 
 
-FORMATS = ("text", "html")
+FORMATS = ("auto", "text", "html")
+# how a page opens: a byte order mark, comments, then a doctype or the first of its elements
+_PAGE_START = re.compile(r"(?:\ufeff|\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]",
+                         re.IGNORECASE | re.DOTALL)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -127,6 +133,17 @@ def result_of(doc: Document) -> Result:
     return Result(doc.id, doc.clean_text(), doc.lang, doc.lang_confidence, removal_records(doc), doc, kept_records(doc))
 
 
-def clean_text(text: str | bytes, format: str = "text", **options) -> str:
-    """Clean one document, plain text or (format="html") a page, with the default chain (options as in `Options`)."""
+def looks_like_html(text: str | bytes | bytearray | memoryview) -> bool:
+    """Whether a document opens as a page does (format "auto"); bytes are read as Latin-1 for it."""
+    if not isinstance(text, str | bytes | bytearray | memoryview):
+        return False  # not a document at all: Cleaner.document says so
+    start = text[:4096]
+    if not isinstance(start, str):
+        start = bytes(start).decode("latin-1")
+    return _PAGE_START.match(start) is not None
+
+
+def clean_text(text: str | bytes, format: str = "auto", **options) -> str:
+    """Clean one document, plain text or a page (format "text", "html", or "auto": a page when it
+    opens as one), with the default chain (options as in `Options`)."""
     return Cleaner(**options).clean(text, format=format).text

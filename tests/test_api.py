@@ -108,6 +108,20 @@ def test_clean_text_cleans_a_page_too():
     assert clean_text(page, format="html") == f"{EN[0]}\n\n{EN[1]}"
 
 
+@pytest.mark.parametrize("opening", ["<!DOCTYPE html>\n", "\ufeff<!-- saved page -->\n<!doctype HTML>", "  <html lang='en'>", "<body>"])
+def test_a_text_that_opens_as_a_page_is_cleaned_as_one(opening):
+    page = f"{opening}<html><body><nav><a href='/'>Home</a></nav><article><p>{EN[0]}</p><p>{EN[1]}</p></article></body></html>"
+    assert clean_text(page) == f"{EN[0]}\n\n{EN[1]}"
+    assert Cleaner().clean(page.encode("utf-8")).text == f"{EN[0]}\n\n{EN[1]}"
+
+
+def test_a_text_about_html_is_text_and_format_text_keeps_a_page_as_text():
+    about = lines("Use <html> as the root element of every page, and <body> for what is shown.", EN[0])
+    assert Cleaner().clean(about).document.meta.get("extractor") is None
+    page = f"<html><body><article><p>{EN[0]}</p></article></body></html>"
+    assert "<article>" in Cleaner(classifier=False, content=False).clean(page, format="text").text
+
+
 def test_bytes_are_decoded_as_a_file_is():
     text = lines(EN[0], EN[1])
     assert clean_text(text.encode("utf-16")) == clean_text(text)
@@ -124,7 +138,7 @@ def test_a_document_that_is_not_text_is_refused_naming_its_type(value):
 
 
 def test_an_unknown_format_is_refused_not_read_as_text():
-    with pytest.raises(ValueError, match="format must be one of 'text', 'html', not 'htm'"):
+    with pytest.raises(ValueError, match="format must be one of 'auto', 'text', 'html', not 'htm'"):
         Cleaner().clean("<p>a page</p>", format="htm")
 
 
