@@ -54,8 +54,16 @@ def repair(text: str) -> tuple[str, int]:
         text = "".join(out) + text[at:]
     if "\u00c2" not in text:
         return text, count
-    text, spaces = _SPACE_LEFT.subn("", text)
-    return text, count + spaces
+    dropped = []
+
+    def drop(found: re.Match) -> str:
+        if text[found.start() - 1].isupper():  # 'HÂLÂ' (Turkish): a word in capitals ends in it
+            return found.group()
+        dropped.append(found)
+        return ""
+
+    text = _SPACE_LEFT.sub(drop, text)
+    return text, count + len(dropped)
 
 
 def _doubtful(text: str, found: re.Match) -> bool:

@@ -112,3 +112,8 @@ def test_a_lone_sign_or_a_letter_inside_a_word_is_put_right_alone(meant):
 def test_no_character_of_an_unassigned_plane_is_made():
     text = "llegó…»» y"  # F3 85 BB BB would be U+C5EFB, in plane 12, where nothing is assigned
     assert repair(text)[0] == text
+
+
+def test_a_capital_a_with_circumflex_ending_a_word_in_capitals_stays():
+    """Turkish 'HÂLÂ' (still): its last letter is no remnant of a no-break space."""
+    assert repair("KARAR HÂLÂ VERİLMEDİ") == ("KARAR HÂLÂ VERİLMEDİ", 0)
