@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from .band_shuffle import ShuffledCandidates, entries, verify
 from .formats import MissingExtra
 from .options import Options
-from .resume import RunState, spooled
+from .resume import RunState, UnreadableState, spooled
 from .runner import batch_size, clean_batch_with
 from .sketch import reads_of, sketch
 from .steps import CorpusStep
@@ -65,9 +65,10 @@ def dask_pass_one(todo: Iterator[list], options: Options, workers: int | None, s
 
         for index, batch in enumerate(todo):
             sizes.append(batch_size(batch))
-            if state.has(index):
+            saved = _saved(state, index)
+            if saved is not None:
                 state.reused += 1
-                items = client.scatter(state.load(index))
+                items = client.scatter(saved)
                 future = None
             else:
                 items = future = client.submit(clean_batch_with, options, batch, pure=False)
@@ -87,6 +88,16 @@ def dask_pass_one(todo: Iterator[list], options: Options, workers: int | None, s
     reads = reads_of(corpus_steps)
     for index, size in enumerate(sizes):
         yield size, [sketch(item, reads) for item in state.load(index)], None
+
+
+def _saved(state: RunState, index: int) -> list | None:
+    """The chunk an earlier run saved, if any and if it can be read (one cut short is cleaned again)."""
+    if not state.has(index):
+        return None
+    try:
+        return state.load(index)
+    except UnreadableState:
+        return None
 
 
 def _verified_pairs(client, band_entries: list, partitions: int, dedup: NearDuplicateParagraphs) -> list:

@@ -13,6 +13,12 @@ four bytes anything but private use and specials (punctuation, CJK, emoji). Text
 looks like it stays: "FJALË”" (Ë then a closing quote, bytes CB 94) would be U+02D4, a modifier
 letter, and "Straße«" (DF AB) a Thaana letter, so both are left alone. An "Â" glued to the end of
 a word is what is left of a no-break space (C2 A0) whose second byte became a space: it goes.
+
+Some sequences are as often a text's own: a capital before a closing mark at a word's end
+("«SNØ»", "„ÞAÐ“", "“LLEGÓ”" would become Arabic, Cyrillic), a small letter before two ("réglé »"
+with a no-break space, "café…”" would become CJK), a capital standing alone before a sign ("120
+Å²"). Those are repaired only in a text that holds a sequence of another kind ("donât", "cafÃ©
+", "Â£"): mojibake is then the text's, not the language's.
 """
 
 from __future__ import annotations
@@ -27,22 +33,49 @@ _SEQUENCE = re.compile(f"[\u00c2-\u00f4]{_TAIL}{{1,3}}")
 _SPACE_LEFT = re.compile(r"(?<=\S)\u00c2(?=\s|$)")
 
 
+# the marks that follow a word: a sequence of a letter and these alone, ending a word, is doubtful
+_AFTER_A_WORD = frozenset("\u00a0«»‚„…‘’“”•–—‹›")
+
+
 def repair(text: str) -> tuple[str, int]:
     """(the text repaired, how many sequences were)."""
-    count = 0
-
-    def undo(found: re.Match) -> str:
-        nonlocal count
-        seen = found.group()
-        meant = _meant(seen)
-        count += meant != seen
-        return meant
-
-    text = _SEQUENCE.sub(undo, text)
+    sure, doubtful = [], []
+    for found in _SEQUENCE.finditer(text):
+        meant = _meant(found.group())
+        if meant != found.group():
+            (doubtful if _doubtful(text, found) else sure).append((found.start(), found.end(), meant))
+    repairs = sure + doubtful if sure else []
+    count = len(repairs)
+    if repairs:
+        out, at = [], 0
+        for start, end, meant in sorted(repairs):
+            out += [text[at:start], meant]
+            at = end
+        text = "".join(out) + text[at:]
     if "\u00c2" not in text:
         return text, count
-    text, spaces = _SPACE_LEFT.subn("", text)
-    return text, count + spaces
+    dropped = []
+
+    def drop(found: re.Match) -> str:
+        if text[found.start() - 1].isupper():  # 'HÂLÂ' (Turkish): a word in capitals ends in it
+            return found.group()
+        dropped.append(found)
+        return ""
+
+    text = _SPACE_LEFT.sub(drop, text)
+    return text, count + len(dropped)
+
+
+def _doubtful(text: str, found: re.Match) -> bool:
+    """Whether the sequence could as well be a letter of the text's own language and punctuation."""
+    lead = found.group()[0]
+    seen = found.group()[:2 if lead <= "\u00df" else 3 if lead <= "\u00ef" else 4]
+    end = found.start() + len(seen)
+    word_ends = end == len(text) or not text[end].isalpha()
+    if word_ends and all(c in _AFTER_A_WORD for c in seen[1:]):
+        return True
+    alone = word_ends and (found.start() == 0 or not text[found.start() - 1].isalpha())
+    return len(seen) == 2 and lead != "\u00c2" and alone  # 'Â' ends no word of any language
 
 
 def _meant(found: str) -> str:
@@ -63,5 +96,7 @@ def _one(seen: str) -> str:
     if len(seen) == 2:
         plausible = 0xA0 <= code <= 0x24F or 0x370 <= code <= 0x6FF
     else:
-        plausible = not (0xE000 <= code <= 0xF8FF or 0xFFF0 <= code <= 0xFFFF)
+        # planes 4-13 hold nothing; 15 and 16 are private use
+        plausible = not (0xE000 <= code <= 0xF8FF or 0xFFF0 <= code <= 0xFFFF or 0x40000 <= code < 0xE0000
+                         or code >= 0xF0000)
     return char if plausible else seen

@@ -41,11 +41,19 @@ def spooled(items: list) -> bytes:
 
 
 def unspooled(data: bytes) -> list:
-    return pickle.loads(zstandard.ZstdDecompressor().decompress(data))
+    try:
+        return pickle.loads(zstandard.ZstdDecompressor().decompress(data))
+    except (zstandard.ZstdError, pickle.UnpicklingError, EOFError) as exc:
+        raise UnreadableState(str(exc)) from exc
 
 
 class ResumeError(ValueError):
     """The state left by the interrupted run does not belong to this input and these options."""
+
+
+class UnreadableState(ValueError):
+    """A state file cut short: renamed into place whole, then lost in part when the machine went
+    down before the file system had written it."""
 
 
 def fingerprint(sources: list[Source], options, output: str) -> str:

@@ -47,7 +47,7 @@ from .formats.streams import COMPRESSED, check_compressor
 from .language import profiles
 from .options import Options
 from .reading import AUDIT_NAME, MANIFEST_NAME, InputError, check_output_paths, discover, to_document
-from .resume import ResumeError, RunState, fingerprint, spooled
+from .resume import ResumeError, RunState, UnreadableState, fingerprint, spooled
 from .sketch import Marks, carry_marks, new_marks, reads_of, sketch
 from .steps import CorpusStep, Step
 from .steps.dedup import INDEX_NAME
@@ -338,20 +338,26 @@ def _pass_one(sources: list[Source], options: Options, processes: Workers, state
     order; batches saved by an earlier run are loaded, not redone (None: nothing to save).
     Workers' CPU seconds per step go to `seconds`."""
     todo = batches(sources, options)
-    sizes: deque = deque()
+    sizes: deque = deque()  # (input bytes, the batch while its saved chunk is being read back)
 
     def calls() -> Iterator[tuple]:
         for index, batch in enumerate(todo):
-            sizes.append(batch_size(batch))
-            if state.has(index):
+            saved = state.has(index)
+            sizes.append((batch_size(batch), batch if saved else None))
+            if saved:
                 state.reused += 1
                 yield _reload, state, index
             else:
                 yield _clean_and_sketch, batch
 
     for sketches, data, spent in processes.in_order(calls()):
+        size, batch = sizes.popleft()
+        if sketches is None:  # a saved chunk that cannot be read: cleaned again, here (it is rare)
+            state.reused -= 1
+            _start_worker(options)
+            sketches, data, spent = _clean_and_sketch(batch)
         seconds.update(spent)
-        yield sizes.popleft(), sketches, data
+        yield size, sketches, data
 
 
 def _clean_and_sketch(batch: list[Read]) -> tuple[list[Done], bytes, Counter]:
@@ -364,10 +370,14 @@ def _clean_and_sketch(batch: list[Read]) -> tuple[list[Done], bytes, Counter]:
     return sketches, data, seconds
 
 
-def _reload(state: RunState, index: int) -> tuple[list[Done], None, Counter]:
-    """A batch saved by an earlier run: its sketches made again, nothing to save."""
+def _reload(state: RunState, index: int) -> tuple[list[Done] | None, None, Counter]:
+    """A batch saved by an earlier run: its sketches made again, nothing to save (no sketches:
+    the chunk cannot be read, and the batch is to be cleaned again)."""
     clock = time.process_time()
-    sketches = [sketch(item, _reads) for item in state.load(index)]
+    try:
+        sketches = [sketch(item, _reads) for item in state.load(index)]
+    except UnreadableState:
+        sketches = None
     return sketches, None, Counter(spool=time.process_time() - clock)
 
 

@@ -77,3 +77,43 @@ def test_the_command_line_leaves_it_with_no_repair_mojibake(corpus, cli, tmp_pat
     result = cli("clean", src, tmp_path / "out", "--workers", "1", "--no-repair-mojibake")
     assert result.exit_code == 0, result.output
     assert "doesnâ" in (tmp_path / "out" / "a.txt").read_text()
+
+
+@pytest.mark.parametrize("text", [
+    "„ÞAÐ“ sagði hann", "VIÐ… og svo",                     # Icelandic: Ð“ would be Г, Ð… Ѕ
+    "«SNØ» i natt", "»PÅ Ø« og mere",                       # Norwegian, Danish: Arabic letters
+    "«AMANHÃ» disse ela", "A IRMÃ” e o irmão",               # Portuguese: û, Ô
+    "«SE ACABÓ» dijo", "“LLEGÓ” ayer", "«AQUÍ» está",       # Spanish: Cyrillic, Greek
+    "«ALLÔ» répondit-il", "”HYVÄ” sanoi hän", "”PÅ” betyder on", "“GENÇ” dedi", "“CÔ” ấy nói",
+    "«È» una parola; COM'È… così",
+    "« C'est réglé\u00a0» dit-il", "« Voilà\u00a0» dit-il",  # French: a no-break space before »
+    "“I’d like a café…” she said", "“He said ‘touché’” and left",
+    "a surface of 120 Å² and a cell of 40Å³",
+    'how many times I saw "Ã¤" instead of "ä"',              # a page about mojibake (devset wcxb-2498)
+])
+def test_an_accented_letter_before_punctuation_is_left_alone(text):
+    """A capital before a closing quote, a small letter before two marks: in a text with no
+    mojibake elsewhere, such a pair is the text's own."""
+    assert repair(text) == (text, 0)
+
+
+@pytest.mark.parametrize("meant", ["«NÃO» disse ela, e não voltou", "“SE ACABÓ” y ya está dicho",
+                                   "« C'est réglé » et c'est ça", "Il a dit : « Voilà » à sa sœur"])
+def test_the_same_pairs_are_put_right_in_a_text_with_mojibake_elsewhere(meant):
+    assert repair(garbled(meant))[0] == meant
+
+
+@pytest.mark.parametrize("meant", ["£5 and 10 £", "© 2024 Nomad", "sąd i łódź"])
+def test_a_lone_sign_or_a_letter_inside_a_word_is_put_right_alone(meant):
+    """'Â£' is no word's end; 'sÄ…d' (ą) has a letter after its mark: both are mojibake by themselves."""
+    assert repair(garbled(meant))[0] == meant
+
+
+def test_no_character_of_an_unassigned_plane_is_made():
+    text = "llegó…»» y"  # F3 85 BB BB would be U+C5EFB, in plane 12, where nothing is assigned
+    assert repair(text)[0] == text
+
+
+def test_a_capital_a_with_circumflex_ending_a_word_in_capitals_stays():
+    """Turkish 'HÂLÂ' (still): its last letter is no remnant of a no-break space."""
+    assert repair("KARAR HÂLÂ VERİLMEDİ") == ("KARAR HÂLÂ VERİLMEDİ", 0)

@@ -164,3 +164,25 @@ def test_a_killed_runs_state_takes_less_room_than_twice_its_input(tmp_path, json
     size = sum(p.stat().st_size for p in state.rglob("*") if p.is_file())
     assert any(state.glob("chunk-*")) and any(state.glob("sketches-*"))
     assert size < 2 * jsonl_input.stat().st_size
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.0])
+def test_a_saved_chunk_cut_short_by_a_system_crash_is_cleaned_again(tmp_path, jsonl_input, reference, keep):
+    """A chunk is renamed into place whole, but a machine that goes down before the file system has
+    written it can leave it cut short (or empty): the resumed run cleans that batch again."""
+    out = tmp_path / "out.jsonl"
+    killed_run(jsonl_input, out, "resume", "RunState", "remove", 1)
+    chunk = sorted((tmp_path / ".out.jsonl.cleaner-state").glob("chunk-*"))[1]
+    chunk.write_bytes(chunk.read_bytes()[:int(chunk.stat().st_size * keep)])
+    clean_corpus(jsonl_input, out, workers=2, resume=True)
+    assert side_files(out) == reference["out.jsonl"]
+
+
+def test_the_dask_engine_cleans_a_chunk_cut_short_again(tmp_path, jsonl_input, reference):
+    pytest.importorskip("distributed")
+    out = tmp_path / "out.jsonl"
+    killed_run(jsonl_input, out, "resume", "RunState", "save", 3, engine="dask")
+    chunk = sorted((tmp_path / ".out.jsonl.cleaner-state").glob("chunk-*"))[0]
+    chunk.write_bytes(chunk.read_bytes()[:100])
+    clean_corpus(jsonl_input, out, workers=2, resume=True, engine="dask")
+    assert side_files(out) == reference["out.jsonl"]
