@@ -103,7 +103,7 @@ def note_records(doc: Document) -> list[dict]:
     if doc.meta.get("mojibake_repaired"):
         out.append({"doc": doc.id, "paragraph": None, "step": "decode", "rule": "mojibake",
                     "reason": "UTF-8 read as windows-1252 before cleaner ('donât'), put right",
-                    "count": doc.meta["mojibake_repaired"]})
+                    "count": doc.meta["mojibake_repaired"], "examples": doc.meta.get("mojibake_examples", [])})
     if doc.meta.get("html_too_deep"):
         out.append({"doc": doc.id, "paragraph": None, "step": "extract", "rule": "html-too-deep",
                     "reason": "the page nests deeper than libxml2 parses (2,048 elements): text below that was lost"})

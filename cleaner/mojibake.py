@@ -37,8 +37,8 @@ _SPACE_LEFT = re.compile(r"(?<=\S)\u00c2(?=\s|$)")
 _AFTER_A_WORD = frozenset("\u00a0«»‚„…‘’“”•–—‹›")
 
 
-def repair(text: str) -> tuple[str, int]:
-    """(the text repaired, how many sequences were)."""
+def repair(text: str, changes: list[tuple[str, str]] | None = None) -> tuple[str, int]:
+    """(the text repaired, how many sequences were); `changes` gets each (as it was, as it is now)."""
     sure, doubtful = [], []
     for found in _SEQUENCE.finditer(text):
         meant = _meant(found.group())
@@ -51,6 +51,8 @@ def repair(text: str) -> tuple[str, int]:
         for start, end, meant in sorted(repairs):
             out += [text[at:start], meant]
             at = end
+            if changes is not None:
+                changes.append((text[start:end], meant))
         text = "".join(out) + text[at:]
     if "\u00c2" not in text:
         return text, count
@@ -60,6 +62,8 @@ def repair(text: str) -> tuple[str, int]:
         if text[found.start() - 1].isupper():  # 'HÂLÂ' (Turkish): a word in capitals ends in it
             return found.group()
         dropped.append(found)
+        if changes is not None:
+            changes.append((found.group(), ""))
         return ""
 
     text = _SPACE_LEFT.sub(drop, text)

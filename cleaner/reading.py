@@ -254,10 +254,20 @@ def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
     return doc
 
 
+MOJIBAKE_EXAMPLES = 5
+_C1 = re.compile("[\u0080-\u009f]")
+
+
+def _visible(text: str) -> str:
+    """The C1 controls of Latin-1 mojibake ('â\\x80\\x99' for '’') written out: a reader sees nothing of them."""
+    return _C1.sub(lambda c: f"\\x{ord(c.group()):02x}", text)
+
+
 def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source: str = "",
               meta: dict | None = None, extraction: Extraction = Extraction(), repair: bool = True) -> Document:
     """A document of a decoded text or page: extracted (a page), its mojibake repaired (`repair`,
-    see mojibake.py; counted in meta["mojibake_repaired"]), in paragraphs."""
+    see mojibake.py; counted in meta["mojibake_repaired"], the first distinct ones in
+    meta["mojibake_examples"]), in paragraphs."""
     meta = dict(meta or {})
     if kind == "html":
         source = source or page_url(text)
@@ -265,9 +275,11 @@ def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source
         if too_deep:
             meta["html_too_deep"] = True
     if repair:
-        text, repaired = repair_mojibake(text)
-        if repaired:
+        changes: list[tuple[str, str]] = []
+        text, repaired = repair_mojibake(text, changes)
+        if repaired:  # how many, and the first few of them, so that a wrong repair can be seen
             meta["mojibake_repaired"] = repaired
+            meta["mojibake_examples"] = [[_visible(seen), meant] for seen, meant in dict.fromkeys(changes)][:MOJIBAKE_EXAMPLES]
     doc = Document(id=doc_id, text=text, source=source, site=host(source) or site, meta=meta)
     doc.paragraphs = paragraphs(text)
     return doc

@@ -25,7 +25,7 @@ from .options import Options
 
 STDOUT = "-"
 # what cleaner itself puts in a document's meta, as opposed to the input's own fields
-OWN_META = ("encoding", "undecodable_chars", "mojibake_repaired", "rule_timeouts", "html_too_deep")
+OWN_META = ("encoding", "undecodable_chars", "mojibake_repaired", "mojibake_examples", "rule_timeouts", "html_too_deep")
 
 
 def output_kind(output: Path | str) -> str:

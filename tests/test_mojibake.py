@@ -50,6 +50,7 @@ def test_a_document_is_cleaned_repaired_and_the_audit_counts_it():
     assert "It doesn’t rain" in result.text and "café" in result.text and "â" not in result.text
     notes = note_records(result.document)
     assert [(n["rule"], n["count"]) for n in notes] == [("mojibake", 2)]
+    assert notes[0]["examples"] == [["â€™", "’"], ["Ã©", "é"]]  # what was there, what is now
 
 
 def test_the_repair_can_be_switched_off():
@@ -117,3 +118,10 @@ def test_no_character_of_an_unassigned_plane_is_made():
 def test_a_capital_a_with_circumflex_ending_a_word_in_capitals_stays():
     """Turkish 'HÂLÂ' (still): its last letter is no remnant of a no-break space."""
     assert repair("KARAR HÂLÂ VERİLMEDİ") == ("KARAR HÂLÂ VERİLMEDİ", 0)
+
+
+def test_the_audit_writes_out_the_invisible_controls_of_latin1_mojibake():
+    text = lines(EN[0], garbled("It doesn’t rain much here in the summer, when the whole village comes down to the "
+                               "river in the evening to talk about the harvest and the weather.", "latin-1"))
+    notes = note_records(Cleaner(dedup=False, repeated_lines=False).clean(text).document)
+    assert notes[0]["examples"] == [["â\\x80\\x99", "’"]]
