@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 
 from .audit import kept_records, removal_records
 from .chain import build_steps, finish, run_steps, split
-from .decode import decode
 from .document import Document
 from .options import Options
-from .reading import from_text
+from .reading import decoded_text, from_text
 from .steps import CorpusStep, Step
 
 
@@ -69,14 +68,13 @@ class Cleaner:
         if format == "auto":
             format = "html" if looks_like_html(text) else "text"
         if isinstance(text, bytes | bytearray | memoryview):
-            decoded = decode(bytes(text), html=format == "html")
-            text, replaced = decoded.text, decoded.replaced
+            text, meta = decoded_text(bytes(text), format == "html", meta=meta)
         elif isinstance(text, str):
             text, replaced = _SURROGATE.subn("\ufffd", text)
+            if replaced:
+                meta["undecodable_chars"] = replaced
         else:
             raise TypeError(f"a document is a str or bytes, not {type(text).__name__}")
-        if replaced:
-            meta["undecodable_chars"] = replaced
         return from_text(text, id, format, site=site, source=url, meta=meta,
                          extraction=self.options.extraction(), repair=self.options.repair_mojibake)
 

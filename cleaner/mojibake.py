@@ -104,3 +104,13 @@ def _one(seen: str) -> str:
         plausible = not (0xE000 <= code <= 0xF8FF or 0xFFF0 <= code <= 0xFFFF or 0x40000 <= code < 0xE0000
                          or code >= 0xF0000)
     return char if plausible else seen
+
+
+_C1 = re.compile("[\u0080-\u009f]")
+
+
+def examples(changes: list[tuple[str, str]], most: int = 5) -> list[list[str]]:
+    """The first `most` distinct repairs, as [as it was, as it is now], for the audit; the C1
+    controls of Latin-1 mojibake written out ('â\\x80\\x99' for '’'): a reader sees nothing of them."""
+    return [[_C1.sub(lambda c: f"\\x{ord(c.group()):02x}", seen), meant]
+            for seen, meant in list(dict.fromkeys(changes))[:most]]

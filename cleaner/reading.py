@@ -12,12 +12,13 @@ from .document import Document, EmptyInput, Failure
 from .extract import extract_page, host, page_url
 from .formats import Raw, Source, raw_items
 from .formats.base import STDIN, kind_of
+from .mojibake import examples as mojibake_examples
 from .mojibake import repair as repair_mojibake
 from .options import Extraction, Options
 from .segment import paragraphs
 from .timelimit import TimeLimitExceeded, time_limit
 
-__all__ = ["InputError", "Source", "check_collisions", "check_output_paths", "discover", "from_bytes", "from_text",
+__all__ = ["InputError", "Source", "check_collisions", "check_output_paths", "decoded_text", "discover", "from_bytes", "from_text",
            "read", "to_document"]
 
 
@@ -227,10 +228,7 @@ def to_document(raw: Raw, options: Options) -> Document | Failure:
                         origin=raw.origin, removed=raw.dropped)
     try:
         if raw.data is not None:
-            decoded = decode(raw.data, html=raw.kind == "html", declared=raw.encoding)
-            text, meta = decoded.text, {**raw.meta, "encoding": decoded.encoding}
-            if decoded.replaced:
-                meta["undecodable_chars"] = decoded.replaced
+            text, meta = decoded_text(raw.data, raw.kind == "html", raw.encoding, raw.meta)
         else:
             text, meta = raw.text or "", raw.meta
         with time_limit(options.html_timeout if raw.kind == "html" else 0):
@@ -244,23 +242,21 @@ def to_document(raw: Raw, options: Options) -> Document | Failure:
     return doc
 
 
+def decoded_text(data: bytes, html: bool, declared: str = "", meta: dict | None = None) -> tuple[str, dict]:
+    """Bytes as text (see decode.py), and `meta` with how they were read: the encoding, and how many
+    characters could not be (U+FFFD, added to any count `meta` has)."""
+    decoded = decode(data, html=html, declared=declared)
+    meta = {**(meta or {}), "encoding": decoded.encoding}
+    replaced = meta.get("undecodable_chars", 0) + decoded.replaced
+    if replaced:
+        meta["undecodable_chars"] = replaced
+    return decoded.text, meta
+
+
 def from_bytes(data: bytes, doc_id: str, kind: str = "text", site: str = "",
                extraction: Extraction = Extraction()) -> Document:
-    decoded = decode(data, html=kind == "html")
-    doc = from_text(decoded.text, doc_id, kind, site=site, extraction=extraction)
-    doc.meta["encoding"] = decoded.encoding
-    if decoded.replaced:
-        doc.meta["undecodable_chars"] = decoded.replaced
-    return doc
-
-
-MOJIBAKE_EXAMPLES = 5
-_C1 = re.compile("[\u0080-\u009f]")
-
-
-def _visible(text: str) -> str:
-    """The C1 controls of Latin-1 mojibake ('â\\x80\\x99' for '’') written out: a reader sees nothing of them."""
-    return _C1.sub(lambda c: f"\\x{ord(c.group()):02x}", text)
+    text, meta = decoded_text(data, kind == "html")
+    return from_text(text, doc_id, kind, site=site, meta=meta, extraction=extraction)
 
 
 def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source: str = "",
@@ -279,7 +275,7 @@ def from_text(text: str, doc_id: str, kind: str = "text", site: str = "", source
         text, repaired = repair_mojibake(text, changes)
         if repaired:  # how many, and the first few of them, so that a wrong repair can be seen
             meta["mojibake_repaired"] = repaired
-            meta["mojibake_examples"] = [[_visible(seen), meant] for seen, meant in dict.fromkeys(changes)][:MOJIBAKE_EXAMPLES]
+            meta["mojibake_examples"] = mojibake_examples(changes)
     doc = Document(id=doc_id, text=text, source=source, site=host(source) or site, meta=meta)
     doc.paragraphs = paragraphs(text)
     return doc

@@ -126,11 +126,6 @@ def dict_to_raw(record: object, doc_id: str, output: str, site: str, options: Op
     if problem:
         return Failure(doc_id, problem, output)
     text = record[field]
-    if isinstance(text, bytes):  # a Parquet binary column: bytes decoded as a file's are
-        from ..decode import decode  # not at the top: decode -> language -> atomic -> formats
-
-        decoded = decode(text)
-        text, replaced = decoded.text, replaced + decoded.replaced
     meta = {k: v for k, v in record.items() if k != field}
     if replaced:
         meta["undecodable_chars"] = replaced
@@ -138,5 +133,7 @@ def dict_to_raw(record: object, doc_id: str, output: str, site: str, options: Op
     if isinstance(own_id, str | int) and not isinstance(own_id, bool) and str(own_id):
         doc_id = str(own_id)
     kind = "html" if record.get("format") == "html" else "text"
-    return Raw(doc_id, output, kind, text=text, source=str(record.get("url") or ""), site=site, meta=meta,
-               origin=origin)
+    # a Parquet binary column's bytes are decoded in the worker, as a file's are
+    data, text = (text, None) if isinstance(text, bytes) else (None, text)
+    return Raw(doc_id, output, kind, data=data, text=text, source=str(record.get("url") or ""), site=site,
+               meta=meta, origin=origin)
