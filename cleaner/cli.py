@@ -60,24 +60,25 @@ def _options(*, lang: str, rules: list[Path] | None, dedup_threshold: float, no_
 
     Keyword-only, each named as the commands' parameter is: twenty flags, most of them bool,
     passed by position could be misordered without a sound."""
-    if not dedup_threshold > 0:  # typer's range has no open end: 0 would make every paragraph a near-duplicate
-        raise typer.BadParameter(f"{dedup_threshold} is not above 0 (a Jaccard similarity in (0, 1]; at 0 every "
-                                 "paragraph is a near-duplicate of the first)", param_hint="'--dedup-threshold'")
     langs = language_codes(lang.split(","))
     try:
         check_languages(langs)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--lang'") from None
-    return Options(
-        langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
-        rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
-        foreign_paragraphs=not keep_foreign, classifier=not no_classifier, classifier_threshold=classifier_threshold,
-        min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome,
-        classifier_page_threshold=not no_page_threshold, content_with_classifier=content_with_classifier,
-        html_fast=not second_opinions, html_forum_threads=not no_forum_threads, classifier_lexical=not no_lexical,
-        classifier_main_region=not no_main_region, record_grid=not no_record_grid,
-        repair_mojibake=not no_repair_mojibake, **more,
-    )
+    try:
+        return Options(
+            langs=langs, rules_dirs=tuple(rules or ()), dedup=not no_dedup, dedup_threshold=dedup_threshold,
+            rules=not no_rules, context=not no_context, content=not no_content, repeated_lines=not no_repeated,
+            foreign_paragraphs=not keep_foreign, classifier=not no_classifier, classifier_threshold=classifier_threshold,
+            min_good_share=min_good_share, html_fallback_share=html_fallback_share, html_drop_chrome=not keep_chrome,
+            classifier_page_threshold=not no_page_threshold, content_with_classifier=content_with_classifier,
+            html_fast=not second_opinions, html_forum_threads=not no_forum_threads, classifier_lexical=not no_lexical,
+            classifier_main_region=not no_main_region, record_grid=not no_record_grid,
+            repair_mojibake=not no_repair_mojibake, **more,
+        )
+    except ValueError as exc:  # a value Options refuses (typer's ranges have no open end): said as the flag's
+        field = str(exc).split()[0]  # its messages begin with the field's name, which is the flag's
+        raise typer.BadParameter(str(exc), param_hint=f"'--{field.replace('_', '-')}'") from None
 
 
 LANG = typer.Option("", "--lang", help="Keep only these languages, comma-separated ISO codes (en,es). Default: all.")
